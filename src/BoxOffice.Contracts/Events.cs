@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace BoxOffice.Contracts;
+
+/// <summary>Body of <c>POST /api/events</c>. <c>Prices</c> maps each seat category to minor units; 0 means free.</summary>
+/// <remarks>
+/// <c>Layout</c> is either a template, <c>{"template":"a320"}</c>, <c>{"template":"cinema","rows":12,"seatsPerRow":16}</c>,
+/// <c>{"template":"stadium","sections":4,"rows":25,"seatsPerRow":40}</c>, or a custom layout
+/// <c>{"sections":[{"name":"Main","rows":[{"name":"1","seats":[{"label":"1A","category":"standard","flags":["window"],"x":0}]}]}]}</c>.
+/// </remarks>
+public sealed record CreateEventRequest(
+    string? Id,
+    string? Title,
+    JsonElement? Layout,
+    Dictionary<string, long>? Prices,
+    string? Currency);
+
+public sealed record EventSummary(
+    string Id,
+    string Title,
+    int SeatCount,
+    int Available,
+    string Currency,
+    IReadOnlyDictionary<string, long> Prices);
+
+/// <summary>The public seat map of one event. It never carries names.</summary>
+public sealed record SeatMapView(
+    string Id,
+    string Title,
+    long Version,
+    string Currency,
+    IReadOnlyDictionary<string, long> Prices,
+    IReadOnlyDictionary<string, int> Counts,
+    IReadOnlyList<SeatView> Seats);
+
+public sealed record SeatView(
+    string Label,
+    string Section,
+    string Row,
+    string Category,
+    IReadOnlyList<string> Flags,
+    int X,
+    int Y,
+    string Status);

@@ -1,0 +1,44 @@
+using BoxOffice.Server.Storage;
+
+namespace BoxOffice.Server.Booking;
+
+/// <summary>One seat's new state, as the change feed carries it. The occupant never leaves the server except through the tutorial routes.</summary>
+public readonly record struct SeatChange(int Seat, SeatStatus Status, string? Occupant);
+
+/// <summary>
+/// The writes and seat changes staged by one batch of commands. Staging updates the seat map at
+/// once, so each command is validated against the ones queued before it; if the commit fails the
+/// desk reloads the map from the database.
+/// </summary>
+public sealed class BatchPlan
+{
+    private readonly List<StoreWrite> _writes = [];
+    private readonly List<SeatChange> _changes = [];
+
+    public IReadOnlyList<StoreWrite> Writes => _writes;
+
+    public IReadOnlyList<SeatChange> Changes => _changes;
+
+    public int AvailableDelta { get; private set; }
+
+    public bool IsEmpty => _writes.Count == 0;
+
+    public void Add(StoreWrite write) => _writes.Add(write);
+
+    public void Book(SeatMap map, int seat, string reference, string name)
+    {
+        map.Book(seat, reference, name);
+        _writes.Add(new ClaimSeat(map.Layout.Seats[seat].Label, reference, name));
+        _changes.Add(new SeatChange(seat, SeatStatus.Booked, name));
+        AvailableDelta--;
+    }
+
+    public void Release(SeatMap map, int seat)
+    {
+        var reference = map.BookingOf(seat) ?? throw new InvalidOperationException($"Seat {map.Layout.Seats[seat].Label} has no booking to release.");
+        map.Release(seat);
+        _writes.Add(new ReleaseSeat(map.Layout.Seats[seat].Label, reference));
+        _changes.Add(new SeatChange(seat, SeatStatus.Available, null));
+        AvailableDelta++;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using BoxOffice.Server.Events;
+using BoxOffice.Server.Storage;
+
+namespace BoxOffice.Server.Booking;
+
+/// <summary>
+/// Every desk this process hosts. A desk is activated lazily, loading its event on first use, and
+/// retired once idle, like a virtual actor, so memory stays bounded however many events exist.
+/// </summary>
+public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<BookingDesk?>>> _desks = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggers.CreateLogger<BookingDesk>();
+
+    public int ActiveCount => _desks.Count;
+
+    /// <summary>Sends a command to the event's desk and waits for its committed answer; null when the event does not exist.</summary>
+    public async Task<TResult?> SendAsync<TResult>(string eventId, DeskCommand<TResult> command, CancellationToken cancellationToken)
+        where TResult : class
+    {
+        while (true)
+        {
+            var desk = await FindAsync(eventId, cancellationToken);
+            if (desk is null)
+                return null;
+            switch (desk.TryEnqueue(command))
+            {
+                case EnqueueResult.Accepted:
+                    // Not cancellable: once queued, the command will be decided and committed anyway.
+                    return await command.Reply;
+                case EnqueueResult.Overloaded:
+                    throw new DeskUnavailableException($"Event {eventId} has too many requests waiting.");
+                case EnqueueResult.Retired:
+                    // Retired desks are already forgotten, so the next lookup activates a fresh one.
+                    continue;
+            }
+        }
+    }
+
+    public async Task<BookingDesk?> FindAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var entry = _desks.GetOrAdd(eventId, id => new Lazy<Task<BookingDesk?>>(() => ActivateAsync(id)));
+        BookingDesk? desk;
+        try
+        {
+            desk = await entry.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (entry.Value.IsFaulted)
+        {
+            _desks.TryRemove(KeyValuePair.Create(eventId, entry));
+            throw;
+        }
+        if (desk is null)
+            _desks.TryRemove(KeyValuePair.Create(eventId, entry));
+        return desk;
+    }
+
+    /// <summary>Retires desks idle for longer than <paramref name="idleAfter"/> with nobody watching; returns how many.</summary>
+    public int RetireIdle(TimeSpan idleAfter)
+    {
+        var retired = 0;
+        foreach (var (eventId, entry) in _desks)
+        {
+            if (!entry.IsValueCreated || !entry.Value.IsCompletedSuccessfully || entry.Value.Result is not { } desk)
+                continue;
+            if (desk.IdleFor < idleAfter || desk.Feed.ConnectionCount > 0)
+                continue;
+            // Forget first: callers that still hold the desk see it retired and come back for a new one.
+            if (_desks.TryRemove(KeyValuePair.Create(eventId, entry)))
+            {
+                desk.Retire();
+                retired++;
+            }
+        }
+        return retired;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var desks = _desks.Values.Where(e => e.IsValueCreated && e.Value.IsCompletedSuccessfully && e.Value.Result is not null)
+            .Select(e => e.Value.Result!)
+            .ToArray();
+        _desks.Clear();
+        foreach (var desk in desks)
+            desk.Retire();
+        await Task.WhenAll(desks.Select(d => d.Completion));
+    }
+
+    private async Task<BookingDesk?> ActivateAsync(string eventId)
+    {
+        var stored = await store.LoadEventAsync(eventId, CancellationToken.None);
+        if (stored is null)
+            return null;
+        var definition = EventCatalog.ToDefinition(stored.Event);
+        var map = new SeatMap(definition, stored.Event.Version, stored.Seats, new ChangeFeed(stored.Event.Version));
+        return new BookingDesk(map, store, time, _logger);
+    }
+}

@@ -1,0 +1,145 @@
+using BoxOffice.Contracts;
+using BoxOffice.Server.Events;
+using BoxOffice.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BoxOffice.Server.Booking;
+
+public static class BookingsApi
+{
+    public const int MaxSeatsPerBooking = 20;
+    public const int MaxNameLength = 100;
+    public const string ManageTokenHeader = "X-Manage-Token";
+
+    public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/events/{id}/bookings", Book).WithTags("Bookings");
+        var bookings = app.MapGroup("/api/bookings").WithTags("Bookings");
+        bookings.MapGet("/{reference}", GetBooking);
+        bookings.MapDelete("/{reference}", CancelBooking);
+        return app;
+    }
+
+    private static async Task<Results<Created<BookingResponse>, ValidationProblem, ProblemHttpResult>> Book(
+        string id, BookingRequest request, BookingDesks desks, CancellationToken cancellationToken)
+    {
+        var errors = ValidateSeats(request.Seats);
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+        if (!EventCatalog.IsValidId(id))
+            return EventsApi.EventNotFound(id);
+
+        var seats = request.Seats!.Select(s => (s.Seat!.Trim(), s.Name!.Trim())).ToArray();
+        var token = ManageTokens.NewToken();
+        var command = new BookSeats(seats, ManageTokens.NewReference(), ManageTokens.Hash(token));
+        return await desks.SendAsync(id, command, cancellationToken) switch
+        {
+            null => EventsApi.EventNotFound(id),
+            BookResult.Booked booked => TypedResults.Created(
+                $"/api/bookings/{booked.Reference}",
+                new BookingResponse(booked.Reference, token, id, booked.Seats)),
+            BookResult.Unavailable unavailable => SeatsUnavailable(unavailable.Seats),
+            BookResult.UnknownSeats unknown => UnknownSeats(id, unknown.Seats),
+            var other => throw new InvalidOperationException($"Unexpected result {other}."),
+        };
+    }
+
+    private static async Task<Results<Ok<BookingView>, ProblemHttpResult>> GetBooking(
+        string reference, [FromHeader(Name = ManageTokenHeader)] string? manageToken, IBookingStore store, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(manageToken))
+            return ManageTokenRequired();
+        var booking = await FindOwnedAsync(reference, manageToken, store, cancellationToken);
+        if (booking is null)
+            return BookingNotFound(reference);
+        var cancelled = booking.CancelledAtMs is not null;
+        var seats = booking.Seats
+            .Where(seat => cancelled || !seat.Released)
+            .Select(seat => new BookedSeat(seat.Seat, seat.Name))
+            .ToArray();
+        return TypedResults.Ok(new BookingView(
+            booking.Reference,
+            booking.EventId,
+            cancelled ? "cancelled" : "confirmed",
+            DateTimeOffset.FromUnixTimeMilliseconds(booking.CreatedAtMs),
+            seats));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> CancelBooking(
+        string reference, [FromHeader(Name = ManageTokenHeader)] string? manageToken, IBookingStore store, BookingDesks desks, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(manageToken))
+            return ManageTokenRequired();
+        var booking = await FindOwnedAsync(reference, manageToken, store, cancellationToken);
+        if (booking is null)
+            return BookingNotFound(reference);
+        if (booking.CancelledAtMs is not null)
+            return TypedResults.NoContent();
+
+        var liveSeats = booking.Seats.Where(seat => !seat.Released).Select(seat => seat.Seat).ToArray();
+        await desks.SendAsync(booking.EventId, new CancelBookingSeats(booking.Reference, liveSeats), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<StoredBooking?> FindOwnedAsync(string reference, string manageToken, IBookingStore store, CancellationToken cancellationToken)
+    {
+        if (reference.Length != ManageTokens.ReferenceLength)
+            return null;
+        var booking = await store.GetBookingAsync(reference.ToUpperInvariant(), cancellationToken);
+        return booking is not null && ManageTokens.Verify(manageToken, booking.ManageTokenHash) ? booking : null;
+    }
+
+    /// <summary>Checks the shape of requested seats; whether they exist is the desk's question.</summary>
+    internal static Dictionary<string, string[]> ValidateSeats(IReadOnlyList<SeatRequest>? seats)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (seats is null || seats.Count == 0 || seats.Count > MaxSeatsPerBooking)
+        {
+            errors["seats"] = [$"Give 1 to {MaxSeatsPerBooking} seats, each as {{\"seat\":\"12C\",\"name\":\"Ada Lovelace\"}}."];
+            return errors;
+        }
+        var labels = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < seats.Count; i++)
+        {
+            var seat = seats[i]?.Seat?.Trim();
+            if (string.IsNullOrEmpty(seat) || seat.Length > LayoutParser.MaxLabelLength)
+                errors[$"seats[{i}].seat"] = [$"Seat must be a label of 1 to {LayoutParser.MaxLabelLength} characters."];
+            else if (!labels.Add(seat))
+                errors[$"seats[{i}].seat"] = [$"Seat {seat} is listed twice."];
+            if (NameError(seats[i]?.Name) is { } nameError)
+                errors[$"seats[{i}].name"] = [nameError];
+        }
+        return errors;
+    }
+
+    internal static string? NameError(string? name)
+    {
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
+            return $"Name must be 1 to {MaxNameLength} printable characters.";
+        return null;
+    }
+
+    private static ProblemHttpResult SeatsUnavailable(IReadOnlyList<string> seats) => TypedResults.Problem(
+        title: "Seats unavailable",
+        detail: $"These seats are no longer available: {string.Join(", ", seats)}.",
+        statusCode: StatusCodes.Status409Conflict,
+        extensions: new Dictionary<string, object?> { ["unavailableSeats"] = seats });
+
+    private static ProblemHttpResult UnknownSeats(string eventId, IReadOnlyList<string> seats) => TypedResults.Problem(
+        title: "Unknown seats",
+        detail: $"Event {eventId} has no seats {string.Join(", ", seats)}.",
+        statusCode: StatusCodes.Status404NotFound,
+        extensions: new Dictionary<string, object?> { ["unknownSeats"] = seats });
+
+    private static ProblemHttpResult ManageTokenRequired() => TypedResults.Problem(
+        title: "Manage token required",
+        detail: $"Send the booking's manage token in the {ManageTokenHeader} header.",
+        statusCode: StatusCodes.Status401Unauthorized);
+
+    private static ProblemHttpResult BookingNotFound(string reference) => TypedResults.Problem(
+        title: "Booking not found",
+        detail: $"No booking '{reference}' matches this manage token.",
+        statusCode: StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,127 @@
+using BoxOffice.Contracts;
+using BoxOffice.Server.Storage;
+
+namespace BoxOffice.Server.Booking;
+
+/// <summary>
+/// A request to an event's desk. The desk stages it against its <see cref="SeatMap"/> (which may add
+/// writes to the batch), and acknowledges it only after that batch has committed.
+/// </summary>
+public abstract class DeskCommand
+{
+    /// <summary>Reads are answered from committed state, before the batch's writes are staged.</summary>
+    internal virtual bool IsRead => false;
+
+    internal abstract void Stage(SeatMap map, BatchPlan plan);
+
+    internal abstract void Acknowledge();
+
+    internal abstract void Fail(Exception error);
+}
+
+public abstract class DeskCommand<TResult> : DeskCommand where TResult : class
+{
+    private readonly TaskCompletionSource<TResult> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TResult? _outcome;
+
+    public Task<TResult> Reply => _reply.Task;
+
+    internal sealed override void Stage(SeatMap map, BatchPlan plan) => _outcome = Decide(map, plan);
+
+    protected abstract TResult Decide(SeatMap map, BatchPlan plan);
+
+    internal sealed override void Acknowledge() =>
+        _reply.TrySetResult(_outcome ?? throw new InvalidOperationException("A command was acknowledged before it was staged."));
+
+    internal sealed override void Fail(Exception error) => _reply.TrySetException(error);
+}
+
+/// <summary>Answers a question about the committed seat map on the desk's own thread.</summary>
+public sealed class ReadSeatMap<TResult>(Func<SeatMap, TResult> read) : DeskCommand<TResult> where TResult : class
+{
+    internal override bool IsRead => true;
+
+    protected override TResult Decide(SeatMap map, BatchPlan plan) => read(map);
+}
+
+public abstract record BookResult
+{
+    public sealed record Booked(string Reference, IReadOnlyList<BookedSeat> Seats) : BookResult;
+
+    public sealed record Unavailable(IReadOnlyList<string> Seats) : BookResult;
+
+    public sealed record UnknownSeats(IReadOnlyList<string> Seats) : BookResult;
+}
+
+/// <summary>
+/// Books every listed seat or none. With <paramref name="movePassengers"/> (the tutorial's rule), a
+/// passenger who already sits somewhere on the event gives that seat up in the same commit.
+/// </summary>
+public sealed class BookSeats(
+    IReadOnlyList<(string Seat, string Name)> seats,
+    string reference,
+    string manageTokenHash,
+    bool movePassengers = false) : DeskCommand<BookResult>
+{
+    protected override BookResult Decide(SeatMap map, BatchPlan plan)
+    {
+        var indexes = new int[seats.Count];
+        List<string>? unknown = null;
+        for (var i = 0; i < seats.Count; i++)
+        {
+            if (!map.Layout.TryGetIndex(seats[i].Seat, out indexes[i]))
+                (unknown ??= []).Add(seats[i].Seat);
+        }
+        if (unknown is not null)
+            return new BookResult.UnknownSeats(unknown);
+
+        var seen = new HashSet<int>();
+        var unavailable = indexes
+            .Where(index => map.StatusOf(index) != SeatStatus.Available || !seen.Add(index))
+            .Select(index => map.Layout.Seats[index].Label)
+            .ToArray();
+        if (unavailable.Length > 0)
+            return new BookResult.Unavailable(unavailable);
+
+        plan.Add(new InsertBooking(reference, manageTokenHash));
+        var booked = new BookedSeat[seats.Count];
+        for (var i = 0; i < seats.Count; i++)
+        {
+            var name = seats[i].Name;
+            if (movePassengers && map.SeatOccupiedBy(name) is var previous and >= 0)
+                plan.Release(map, previous);
+            plan.Book(map, indexes[i], reference, name);
+            booked[i] = new BookedSeat(map.Layout.Seats[indexes[i]].Label, name);
+        }
+        return new BookResult.Booked(reference, booked);
+    }
+}
+
+public abstract record CancelResult
+{
+    public sealed record Cancelled : CancelResult;
+
+    public sealed record AlreadyCancelled : CancelResult;
+}
+
+/// <summary>Releases the booking's live seats and marks it cancelled, in one commit.</summary>
+public sealed class CancelBookingSeats(string reference, IReadOnlyList<string> liveSeats) : DeskCommand<CancelResult>
+{
+    protected override CancelResult Decide(SeatMap map, BatchPlan plan)
+    {
+        var owned = new List<int>(liveSeats.Count);
+        foreach (var label in liveSeats)
+        {
+            if (map.Layout.TryGetIndex(label, out var index) && map.BookingOf(index) == reference)
+                owned.Add(index);
+        }
+        // Another cancel of the same booking, earlier in this batch, already released its seats.
+        if (owned.Count == 0 && liveSeats.Count > 0)
+            return new CancelResult.AlreadyCancelled();
+
+        foreach (var index in owned)
+            plan.Release(map, index);
+        plan.Add(new CancelBooking(reference));
+        return new CancelResult.Cancelled();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using BoxOffice.Contracts;
+using BoxOffice.Server.Booking;
+using BoxOffice.Server.Events;
+using BoxOffice.Server.Live;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BoxOffice.Server.Compat;
+
+/// <summary>
+/// The routes of the Durable Objects seat-booking tutorial, unchanged, so its page and scripts work
+/// against BoxOffice. Unlike the main API they show occupants' names: that is the tutorial's contract,
+/// and <c>Compat:Enabled=false</c> turns it off.
+/// </summary>
+public static class CompatApi
+{
+    private const int MaxBodyBytes = 4 * 1024;
+
+    public static IEndpointRouteBuilder MapCompatApi(this IEndpointRouteBuilder app)
+    {
+        if (!app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue("Compat:Enabled", true))
+            return app;
+        var compat = app.MapGroup("").WithTags("Tutorial compatibility");
+        compat.MapGet("/seats", GetSeats);
+        compat.MapPost("/book-seat", BookSeat);
+        compat.MapGet("/ws", Subscribe);
+        return app;
+    }
+
+    private static async Task<IResult> GetSeats(string? flightId, EventCatalog catalog, BookingDesks desks, CancellationToken cancellationToken)
+    {
+        if (FlightIdError(flightId) is { } error)
+            return error;
+        await catalog.EnsureFlightAsync(flightId!, cancellationToken);
+        var seats = await desks.SendAsync(flightId!, new ReadSeatMap<byte[]>(map => new CompatEncoder(map).Snapshot()), cancellationToken);
+        return TypedResults.Bytes(seats!, "application/json");
+    }
+
+    private static async Task<JsonHttpResult<CompatMessage>> BookSeat(
+        string? flightId, HttpRequest request, EventCatalog catalog, BookingDesks desks, CancellationToken cancellationToken)
+    {
+        if (FlightIdError(flightId) is { } error)
+            return error;
+        var body = await ReadBodyAsync(request, cancellationToken);
+        if (body is null)
+            return Message(StatusCodes.Status400BadRequest, "Send a JSON body such as {\"seatNumber\":\"1A\",\"name\":\"Ada\"}.");
+        var seatNumber = body.SeatNumber?.Trim();
+        if (string.IsNullOrEmpty(seatNumber) || seatNumber.Length > LayoutParser.MaxLabelLength)
+            return Message(StatusCodes.Status400BadRequest, "seatNumber is required, for example \"1A\".");
+        if (BookingsApi.NameError(body.Name) is { } nameError)
+            return Message(StatusCodes.Status400BadRequest, nameError);
+
+        await catalog.EnsureFlightAsync(flightId!, cancellationToken);
+        var command = new BookSeats([(seatNumber, body.Name!.Trim())], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), movePassengers: true);
+        return await desks.SendAsync(flightId!, command, cancellationToken) switch
+        {
+            BookResult.Booked booked => Message(StatusCodes.Status200OK, $"Seat {booked.Seats[0].Seat} booked successfully"),
+            BookResult.Unavailable => Message(StatusCodes.Status409Conflict, $"Seat {seatNumber} is not available"),
+            _ => Message(StatusCodes.Status404NotFound, $"Seat {seatNumber} does not exist on flight {flightId}"),
+        };
+    }
+
+    private static async Task<IResult> Subscribe(string? flightId, HttpContext context, EventCatalog catalog, BookingDesks desks, ILoggerFactory loggers)
+    {
+        if (FlightIdError(flightId) is { } error)
+            return error;
+        await catalog.EnsureFlightAsync(flightId!, context.RequestAborted);
+        return await LiveApi.Stream(context, desks, flightId!, map => new CompatEncoder(map), loggers.CreateLogger<LiveConnection>());
+    }
+
+    private static async Task<CompatBookRequest?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxBodyBytes + 1];
+        var length = await request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        if (length > MaxBodyBytes)
+            return null;
+        try
+        {
+            return JsonSerializer.Deserialize(buffer.AsSpan(0, length), ServerJson.Default.CompatBookRequest);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonHttpResult<CompatMessage>? FlightIdError(string? flightId) => EventCatalog.IsValidId(flightId)
+        ? null
+        : Message(StatusCodes.Status400BadRequest, "flightId is required: 1 to 64 letters, digits, '-' or '_'.");
+
+    private static JsonHttpResult<CompatMessage> Message(int status, string message) =>
+        TypedResults.Json(new CompatMessage(message, status), ServerJson.Default.CompatMessage, statusCode: status);
+}

@@ -1,0 +1,51 @@
+using BoxOffice.Server.Booking;
+using BoxOffice.Server.Events;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BoxOffice.Server.Live;
+
+public static class LiveApi
+{
+    public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/events/{id}/live", Live).WithTags("Events");
+        return app;
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Live(string id, HttpContext context, BookingDesks desks, ILoggerFactory loggers)
+    {
+        if (!EventCatalog.IsValidId(id))
+            return EventsApi.EventNotFound(id);
+        var desk = await desks.FindAsync(id, context.RequestAborted);
+        if (desk is null)
+            return EventsApi.EventNotFound(id);
+        return await Stream(context, desks, id, map => new SeatMapEncoder(map), loggers.CreateLogger<LiveConnection>());
+    }
+
+    /// <summary>
+    /// Accepts the WebSocket and serves it until either side leaves. The snapshot is taken on the
+    /// desk's thread in the same step that subscribes the connection, so no committed change can fall between them.
+    /// </summary>
+    internal static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(
+        HttpContext context, BookingDesks desks, string eventId, Func<SeatMap, ILiveEncoder> encoderFor, ILogger logger)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return TypedResults.Problem(
+                title: "WebSocket required",
+                detail: "Connect to this address with a WebSocket client.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        LiveConnection? connection = null;
+        var encoder = await desks.SendAsync(eventId, new ReadSeatMap<ILiveEncoder>(map =>
+        {
+            connection = new LiveConnection(socket, map.Feed, logger);
+            map.Feed.Add(connection);
+            return encoderFor(map);
+        }), context.RequestAborted);
+        if (encoder is not null && connection is not null)
+            await connection.RunAsync(encoder, context.RequestAborted);
+        return TypedResults.Empty;
+    }
+}

@@ -1,0 +1,31 @@
+using BoxOffice.Server;
+using BoxOffice.Server.Admin;
+using BoxOffice.Server.Booking;
+using BoxOffice.Server.Compat;
+using BoxOffice.Server.Events;
+using BoxOffice.Server.Live;
+using BoxOffice.Server.Storage;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddHosting();
+builder.AddStorage();
+builder.AddBooking();
+builder.AddAdmin();
+
+var app = builder.Build();
+await app.MigrateStorageAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+app.MapPages();
+app.MapOpenApi();
+app.MapHealthChecks("/health");
+app.MapEventsApi();
+app.MapBookingsApi();
+app.MapLiveApi();
+app.MapCompatApi();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BoxOffice.Contracts;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BoxOffice.Server;
+
+/// <summary>Source-generated JSON for every wire type, so hot paths neither reflect nor allocate metadata.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CreateEventRequest))]
+[JsonSerializable(typeof(EventSummary[]))]
+[JsonSerializable(typeof(SeatMapView))]
+[JsonSerializable(typeof(BookingRequest))]
+[JsonSerializable(typeof(BookingResponse))]
+[JsonSerializable(typeof(BookingView))]
+[JsonSerializable(typeof(LiveSnapshot))]
+[JsonSerializable(typeof(LiveDelta))]
+[JsonSerializable(typeof(CompatSeat[]))]
+[JsonSerializable(typeof(CompatBookRequest))]
+[JsonSerializable(typeof(CompatMessage))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+internal sealed partial class ServerJson : JsonSerializerContext;

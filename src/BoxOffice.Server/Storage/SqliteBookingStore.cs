@@ -1,0 +1,358 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace BoxOffice.Server.Storage;
+
+/// <summary>
+/// The embedded default store. WAL lets readers run beside the one writer connection;
+/// <c>synchronous=FULL</c> makes every commit durable before the desk acknowledges it.
+/// </summary>
+public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    // SQLite allows one writer at a time anyway; owning the single writer connection here turns
+    // SQLITE_BUSY retries into an orderly in-process queue.
+    private readonly SemaphoreSlim _writerGate = new(1, 1);
+    private SqliteConnection? _writer;
+    private WriterCommands? _commands;
+
+    public SqliteBookingStore(string connectionString, TimeProvider time)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
+        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(directory))
+            Directory.CreateDirectory(directory);
+        _connectionString = builder.ToString();
+        _time = time;
+    }
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken);
+        try
+        {
+            var writer = await WriterAsync(cancellationToken);
+            await Execute(writer, null, """
+                CREATE TABLE IF NOT EXISTS schema_version (
+                  version       INTEGER PRIMARY KEY,
+                  applied_at_ms INTEGER NOT NULL
+                )
+                """, cancellationToken);
+            await using var current = writer.CreateCommand();
+            current.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+            var applied = Convert.ToInt32(await current.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (version, sql) in Migrations.For("Sqlite").Where(m => m.Version > applied))
+            {
+                await using var transaction = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
+                await Execute(writer, transaction, sql, cancellationToken);
+                await using var record = writer.CreateCommand();
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO schema_version (version, applied_at_ms) VALUES (@version, @now)";
+                record.Parameters.AddWithValue("@version", version);
+                record.Parameters.AddWithValue("@now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+                await record.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            _commands = new WriterCommands(writer);
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    public async Task<bool> CreateEventAsync(EventRow row, CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken);
+        try
+        {
+            var writer = await WriterAsync(cancellationToken);
+            await using var command = writer.CreateCommand();
+            command.CommandText = """
+                INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms)
+                VALUES (@id, @title, @layout, @prices, @currency, @seats, @available, 0, @created)
+                ON CONFLICT (id) DO NOTHING
+                """;
+            command.Parameters.AddWithValue("@id", row.Id);
+            command.Parameters.AddWithValue("@title", row.Title);
+            command.Parameters.AddWithValue("@layout", row.LayoutJson);
+            command.Parameters.AddWithValue("@prices", JsonSerializer.Serialize(row.Prices, StorageJson.Default.IReadOnlyDictionaryStringInt64));
+            command.Parameters.AddWithValue("@currency", row.Currency);
+            command.Parameters.AddWithValue("@seats", row.SeatCount);
+            command.Parameters.AddWithValue("@available", row.AvailableCount);
+            command.Parameters.AddWithValue("@created", row.CreatedAtMs);
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<EventRow>> ListEventsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{SelectEvent} ORDER BY created_at_ms, id LIMIT 1000";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<EventRow>();
+        while (await reader.ReadAsync(cancellationToken))
+            events.Add(ReadEvent(reader));
+        return events;
+    }
+
+    public async Task<StoredEvent?> LoadEventAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        // One read transaction so the event version and its seats come from the same snapshot.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var eventCommand = connection.CreateCommand();
+        eventCommand.Transaction = transaction;
+        eventCommand.CommandText = $"{SelectEvent} WHERE id = @id";
+        eventCommand.Parameters.AddWithValue("@id", eventId);
+        EventRow row;
+        await using (var reader = await eventCommand.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            row = ReadEvent(reader);
+        }
+
+        await using var seatCommand = connection.CreateCommand();
+        seatCommand.Transaction = transaction;
+        seatCommand.CommandText = """
+            SELECT s.seat, s.status, s.booking_ref, b.name
+            FROM seats s
+            LEFT JOIN booking_seats b
+              ON b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL
+            WHERE s.event_id = @id AND s.status <> 'available'
+            """;
+        seatCommand.Parameters.AddWithValue("@id", eventId);
+        var seats = new List<StoredSeat>();
+        await using (var reader = await seatCommand.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                seats.Add(new StoredSeat(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3)));
+            }
+        }
+        return new StoredEvent(row, seats);
+    }
+
+    public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken);
+        try
+        {
+            var commands = _commands ?? throw new InvalidOperationException("Call MigrateAsync before writing.");
+            // IMMEDIATE takes the write lock up front, so a second process on the same file waits
+            // on busy_timeout instead of failing the upgrade from a read lock halfway through.
+            await using var transaction = commands.Connection.BeginTransaction(deferred: false);
+            try
+            {
+                if (await commands.AdvanceVersion.Run(transaction, cancellationToken, batch.EventId, batch.FromVersion, batch.ToVersion, batch.AvailableDelta) != 1)
+                    throw new StoreConflictException($"Event {batch.EventId} is no longer at version {batch.FromVersion}.");
+
+                foreach (var write in batch.Writes)
+                    await Apply(commands, transaction, batch, write, cancellationToken);
+
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (SqliteException error) when (error.SqliteErrorCode == SQLiteConstraint)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                throw new StoreConflictException($"A unique key refused batch {batch.FromVersion}→{batch.ToVersion} of event {batch.EventId}: {error.Message}");
+            }
+            catch
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                throw;
+            }
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    private static async Task Apply(WriterCommands commands, SqliteTransaction transaction, CommitBatch batch, StoreWrite write, CancellationToken cancellationToken)
+    {
+        switch (write)
+        {
+            case InsertBooking insert:
+                Expect(write, batch, await commands.InsertBooking.Run(transaction, cancellationToken, insert.Reference, batch.EventId, insert.ManageTokenHash, batch.NowMs));
+                break;
+            case ClaimSeat claim:
+                Expect(write, batch, await commands.ClaimSeat.Run(transaction, cancellationToken, batch.EventId, claim.Seat, claim.Reference, batch.ToVersion));
+                Expect(write, batch, await commands.InsertBookingSeat.Run(transaction, cancellationToken, claim.Reference, batch.EventId, claim.Seat, claim.Name));
+                break;
+            case ReleaseSeat release:
+                Expect(write, batch, await commands.ReleaseSeat.Run(transaction, cancellationToken, batch.EventId, release.Seat, release.Reference, batch.ToVersion));
+                Expect(write, batch, await commands.ReleaseBookingSeat.Run(transaction, cancellationToken, release.Reference, release.Seat, batch.NowMs));
+                break;
+            case CancelBooking cancel:
+                Expect(write, batch, await commands.CancelBooking.Run(transaction, cancellationToken, cancel.Reference, batch.NowMs));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(write), write, "Unknown store write.");
+        }
+    }
+
+    private static void Expect(StoreWrite write, CommitBatch batch, int affected)
+    {
+        if (affected != 1)
+            throw new StoreConflictException($"{write} did not find the rows it expected in event {batch.EventId}.");
+    }
+
+    public async Task<StoredBooking?> GetBookingAsync(string reference, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT b.event_id, b.manage_token_hash, b.created_at_ms, b.cancelled_at_ms, s.seat, s.name, s.released_at_ms
+            FROM bookings b
+            LEFT JOIN booking_seats s ON s.reference = b.reference
+            WHERE b.reference = @reference
+            ORDER BY s.rowid
+            """;
+        command.Parameters.AddWithValue("@reference", reference);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        StoredBooking? booking = null;
+        var seats = new List<StoredBookingSeat>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            booking ??= new StoredBooking(
+                reference,
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                seats);
+            if (!reader.IsDBNull(4))
+                seats.Add(new StoredBookingSeat(reader.GetString(4), reader.GetString(5), !reader.IsDBNull(6)));
+        }
+        return booking;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+            await _writer.DisposeAsync();
+        _writerGate.Dispose();
+    }
+
+    private const int SQLiteConstraint = 19;
+
+    private const string SelectEvent = """
+        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms
+        FROM events
+        """;
+
+    private static EventRow ReadEvent(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        JsonSerializer.Deserialize(reader.GetString(3), StorageJson.Default.IReadOnlyDictionaryStringInt64)!,
+        reader.GetString(4),
+        reader.GetInt32(5),
+        reader.GetInt32(6),
+        reader.GetInt64(7),
+        reader.GetInt64(8));
+
+    private async Task<SqliteConnection> WriterAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is not null)
+            return _writer;
+        var writer = new SqliteConnection(_connectionString);
+        await writer.OpenAsync(cancellationToken);
+        await Execute(writer, null, """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            PRAGMA busy_timeout = 5000;
+            PRAGMA foreign_keys = ON;
+            """, cancellationToken);
+        return _writer = writer;
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The batch statements, prepared once on the writer connection and reused for every commit.</summary>
+    private sealed class WriterCommands(SqliteConnection connection)
+    {
+        public SqliteConnection Connection { get; } = connection;
+
+        public PreparedWrite AdvanceVersion { get; } = new(connection, """
+            UPDATE events SET version = @to, available_count = available_count + @delta
+            WHERE id = @event AND version = @from
+            """, "@event", "@from", "@to", "@delta");
+
+        public PreparedWrite InsertBooking { get; } = new(connection, """
+            INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms) VALUES (@reference, @event, @token, @now)
+            """, "@reference", "@event", "@token", "@now");
+
+        public PreparedWrite ClaimSeat { get; } = new(connection, """
+            INSERT INTO seats (event_id, seat, status, booking_ref, version) VALUES (@event, @seat, 'booked', @reference, @version)
+            ON CONFLICT (event_id, seat) DO UPDATE
+              SET status = 'booked', booking_ref = excluded.booking_ref, version = excluded.version
+              WHERE seats.status = 'available'
+            """, "@event", "@seat", "@reference", "@version");
+
+        public PreparedWrite InsertBookingSeat { get; } = new(connection, """
+            INSERT INTO booking_seats (reference, event_id, seat, name) VALUES (@reference, @event, @seat, @name)
+            """, "@reference", "@event", "@seat", "@name");
+
+        public PreparedWrite ReleaseSeat { get; } = new(connection, """
+            UPDATE seats SET status = 'available', booking_ref = NULL, version = @version
+            WHERE event_id = @event AND seat = @seat AND booking_ref = @reference AND status = 'booked'
+            """, "@event", "@seat", "@reference", "@version");
+
+        public PreparedWrite ReleaseBookingSeat { get; } = new(connection, """
+            UPDATE booking_seats SET released_at_ms = @now
+            WHERE reference = @reference AND seat = @seat AND released_at_ms IS NULL
+            """, "@reference", "@seat", "@now");
+
+        public PreparedWrite CancelBooking { get; } = new(connection, """
+            UPDATE bookings SET cancelled_at_ms = @now WHERE reference = @reference AND cancelled_at_ms IS NULL
+            """, "@reference", "@now");
+    }
+
+    /// <summary>A reusable command whose parameters are bound by position; it returns the affected-row count.</summary>
+    private sealed class PreparedWrite
+    {
+        private readonly SqliteCommand _command;
+
+        public PreparedWrite(SqliteConnection connection, string sql, params string[] parameters)
+        {
+            _command = connection.CreateCommand();
+            _command.CommandText = sql;
+            foreach (var name in parameters)
+                _command.Parameters.Add(new SqliteParameter(name, null));
+        }
+
+        public Task<int> Run(SqliteTransaction transaction, CancellationToken cancellationToken, params object[] values)
+        {
+            _command.Transaction = transaction;
+            for (var i = 0; i < values.Length; i++)
+                _command.Parameters[i].Value = values[i];
+            return _command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+
+namespace BoxOffice.Server.Storage;
+
+[JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
+internal sealed partial class StorageJson : JsonSerializerContext;
