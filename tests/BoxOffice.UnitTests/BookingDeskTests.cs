@@ -1,0 +1,173 @@
+using BoxOffice.Server.Booking;
+using BoxOffice.Server.Events;
+using BoxOffice.Server.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BoxOffice.UnitTests;
+
+public sealed class BookingDeskTests : IAsyncDisposable
+{
+    private readonly InMemoryBookingStore _store = new();
+    private readonly ManualTime _time = new();
+    private readonly BookingDesks _desks;
+
+    public BookingDeskTests()
+    {
+        _desks = new BookingDesks(_store, _time, NullLoggerFactory.Instance);
+        new EventCatalog(_store, _time).EnsureFlightAsync("F1", CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    public ValueTask DisposeAsync() => _desks.DisposeAsync();
+
+    private static BookSeats Book(string seat, string name, bool move = false) =>
+        new([(seat, name)], ManageTokens.NewReference(), ManageTokens.Hash("token"), move);
+
+    private Task<BookResult?> Send(BookSeats command) => _desks.SendAsync("F1", command, CancellationToken.None);
+
+    [Fact]
+    public async Task Queued_commands_are_validated_in_order_and_committed_as_one_batch()
+    {
+        await Send(Book("1A", "Warm-up"));
+        _store.CommitGate = new TaskCompletionSource();
+        var first = Send(Book("2A", "Blocker"));
+        await WaitUntil(() => _store.CommitsStarted == 2);
+
+        // While the first commit is held, ten more requests queue up, two of them for the same seat.
+        var queued = Enumerable.Range(0, 10).Select(i => Send(Book(i < 2 ? "3A" : $"{i}B", $"Guest {i}"))).ToArray();
+        Assert.All(queued, reply => Assert.False(reply.IsCompleted));
+        _store.CommitGate.SetResult();
+        var replies = await Task.WhenAll(queued);
+
+        Assert.IsType<BookResult.Booked>(await first);
+        Assert.Equal(3, _store.Commits.Count);
+        Assert.Equal(9, _store.Commits[2].Writes.OfType<ClaimSeat>().Count());
+        Assert.IsType<BookResult.Booked>(replies[0]);
+        Assert.IsType<BookResult.Unavailable>(replies[1]);
+        Assert.Equal([1L, 2L, 3L], _store.Commits.Select(c => c.ToVersion));
+    }
+
+    [Fact]
+    public async Task No_caller_is_answered_before_its_batch_commits()
+    {
+        _store.CommitGate = new TaskCompletionSource();
+        var reply = Send(Book("1A", "Ada"));
+
+        await WaitUntil(() => _store.CommitsStarted == 1);
+        Assert.False(reply.IsCompleted);
+        _store.CommitGate.SetResult();
+        Assert.IsType<BookResult.Booked>(await reply);
+    }
+
+    [Fact]
+    public async Task A_failed_batch_is_retried_one_command_at_a_time()
+    {
+        await Send(Book("1A", "Warm-up"));
+        _store.CommitGate = new TaskCompletionSource();
+        var blocker = Send(Book("2A", "Blocker"));
+        await WaitUntil(() => _store.CommitsStarted == 2);
+        // Any batch that contains seat 5C fails, as if another process had taken it.
+        _store.Refuse = batch => batch.Writes.OfType<ClaimSeat>().Any(claim => claim.Seat == "5C");
+        var good = Send(Book("5A", "Good"));
+        var poisoned = Send(Book("5C", "Unlucky"));
+        var alsoGood = Send(Book("5F", "Also good"));
+        _store.CommitGate.SetResult();
+
+        Assert.IsType<BookResult.Booked>(await blocker);
+        Assert.IsType<BookResult.Booked>(await good);
+        Assert.IsType<BookResult.Booked>(await alsoGood);
+        await Assert.ThrowsAsync<DeskUnavailableException>(() => poisoned);
+        var seats = await _desks.SendAsync("F1", new ReadSeatMap<string>(map => map.EncodeStatuses()), CancellationToken.None);
+        Assert.Equal(4, seats!.Count(status => status == 'b'));
+    }
+
+    [Fact]
+    public async Task A_seat_is_sold_once_however_many_ask_at_the_same_time()
+    {
+        var replies = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Send(Book("7D", $"Buyer {i}"))));
+
+        Assert.Single(replies, reply => reply is BookResult.Booked);
+        Assert.Equal(199, replies.Count(reply => reply is BookResult.Unavailable));
+    }
+
+    [Fact]
+    public async Task Booking_all_or_nothing_refuses_every_seat_when_one_is_taken()
+    {
+        await Send(Book("1B", "Ada"));
+        var reply = await _desks.SendAsync("F1", new BookSeats([("1A", "Bob"), ("1B", "Cy")], "REF", "hash"), CancellationToken.None);
+
+        Assert.Equal(["1B"], Assert.IsType<BookResult.Unavailable>(reply).Seats);
+        var statuses = await _desks.SendAsync("F1", new ReadSeatMap<string>(map => map.EncodeStatuses()), CancellationToken.None);
+        Assert.Equal('a', statuses![0]);
+    }
+
+    [Fact]
+    public async Task Unknown_seats_are_reported_and_nothing_is_written()
+    {
+        var reply = await Send(Book("99Z", "Ada"));
+
+        Assert.Equal(["99Z"], Assert.IsType<BookResult.UnknownSeats>(reply).Seats);
+        Assert.Empty(_store.Commits);
+    }
+
+    [Fact]
+    public async Task A_passenger_who_books_again_moves_to_the_new_seat()
+    {
+        await Send(Book("1A", "Ada", move: true));
+        await Send(Book("2C", "Ada", move: true));
+
+        var occupants = await _desks.SendAsync("F1", new ReadSeatMap<string>(map => $"{map.OccupantOf(0)}|{map.OccupantOf(8)}"), CancellationToken.None);
+        Assert.Equal("|Ada", occupants);
+        Assert.Contains(_store.Commits[^1].Writes, write => write is ReleaseSeat { Seat: "1A" });
+    }
+
+    [Fact]
+    public async Task Cancelling_releases_the_seats_and_publishes_the_change()
+    {
+        var booked = Assert.IsType<BookResult.Booked>(await Send(Book("4E", "Ada")));
+        var desk = await _desks.FindAsync("F1", CancellationToken.None);
+        var deltas = new List<SeatDelta>();
+
+        var result = await _desks.SendAsync("F1", new CancelBookingSeats(booked.Reference, ["4E"]), CancellationToken.None);
+
+        Assert.IsType<CancelResult.Cancelled>(result);
+        Assert.True(desk!.Feed.TryReadSince(1, deltas));
+        Assert.True(desk.Definition.Layout.TryGetIndex("4E", out var seat));
+        Assert.Equal(new SeatChange(seat, SeatStatus.Available, null), Assert.Single(Assert.Single(deltas).Changes));
+    }
+
+    [Fact]
+    public async Task Idle_desks_are_retired_and_come_back_with_their_state()
+    {
+        await Send(Book("6A", "Ada"));
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(1, _desks.RetireIdle(TimeSpan.FromMinutes(5)));
+        Assert.Equal(0, _desks.ActiveCount);
+        var reply = await Send(Book("6A", "Bob"));
+        Assert.IsType<BookResult.Unavailable>(reply);
+        Assert.Equal(1, _desks.ActiveCount);
+    }
+
+    [Fact]
+    public async Task Busy_desks_are_not_retired()
+    {
+        await Send(Book("6A", "Ada"));
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, _desks.RetireIdle(TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public async Task Unknown_events_have_no_desk()
+    {
+        Assert.Null(await _desks.SendAsync("nope", Book("1A", "Ada"), CancellationToken.None));
+        Assert.Equal(0, _desks.ActiveCount);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (!condition())
+            await Task.Delay(5, timeout.Token);
+    }
+}

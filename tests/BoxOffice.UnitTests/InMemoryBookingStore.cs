@@ -1,0 +1,92 @@
+using BoxOffice.Server.Storage;
+
+namespace BoxOffice.UnitTests;
+
+/// <summary>
+/// A store with the same conditional-write rules as the real ones, in memory, so desk tests need no I/O.
+/// Tests can hold commits at a gate to let commands pile up, and can make chosen batches fail.
+/// </summary>
+internal sealed class InMemoryBookingStore : IBookingStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, EventRow> _events = [];
+    private readonly Dictionary<(string EventId, string Seat), (string Status, string? Reference, string? Name)> _seats = [];
+    private readonly HashSet<string> _bookings = [];
+
+    public List<CommitBatch> Commits { get; } = [];
+
+    private int _commitsStarted;
+
+    public int CommitsStarted => Volatile.Read(ref _commitsStarted);
+
+    /// <summary>When set, each commit waits for it before applying.</summary>
+    public TaskCompletionSource? CommitGate { get; set; }
+
+    /// <summary>Batches this returns true for throw a conflict, as a lost conditional write would.</summary>
+    public Func<CommitBatch, bool> Refuse { get; set; } = _ => false;
+
+    public Task MigrateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<bool> CreateEventAsync(EventRow row, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+            return Task.FromResult(_events.TryAdd(row.Id, row));
+    }
+
+    public Task<IReadOnlyList<EventRow>> ListEventsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+            return Task.FromResult<IReadOnlyList<EventRow>>([.. _events.Values]);
+    }
+
+    public Task<StoredEvent?> LoadEventAsync(string eventId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_events.TryGetValue(eventId, out var row))
+                return Task.FromResult<StoredEvent?>(null);
+            var seats = _seats
+                .Where(pair => pair.Key.EventId == eventId && pair.Value.Status != "available")
+                .Select(pair => new StoredSeat(pair.Key.Seat, pair.Value.Status, pair.Value.Reference, pair.Value.Name))
+                .ToArray();
+            return Task.FromResult<StoredEvent?>(new StoredEvent(row, seats));
+        }
+    }
+
+    public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _commitsStarted);
+        if (CommitGate is { } gate)
+            await gate.Task;
+        lock (_gate)
+        {
+            if (Refuse(batch) || _events[batch.EventId].Version != batch.FromVersion)
+                throw new StoreConflictException("refused");
+            var seats = new Dictionary<(string, string), (string, string?, string?)>(_seats);
+            foreach (var write in batch.Writes)
+            {
+                switch (write)
+                {
+                    case ClaimSeat claim:
+                        var key = (batch.EventId, claim.Seat);
+                        if (seats.TryGetValue(key, out var current) && current.Item1 != "available")
+                            throw new StoreConflictException($"{claim.Seat} is taken");
+                        seats[key] = ("booked", claim.Reference, claim.Name);
+                        break;
+                    case ReleaseSeat release:
+                        seats[(batch.EventId, release.Seat)] = ("available", null, null);
+                        break;
+                    case InsertBooking insert when !_bookings.Add(insert.Reference):
+                        throw new StoreConflictException("duplicate reference");
+                }
+            }
+            foreach (var (key, value) in seats)
+                _seats[key] = value;
+            _events[batch.EventId] = _events[batch.EventId] with { Version = batch.ToVersion };
+            Commits.Add(batch);
+        }
+    }
+
+    public Task<StoredBooking?> GetBookingAsync(string reference, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests do not read bookings.");
+}
