@@ -26,7 +26,7 @@ public static partial class AdminExtensions
     {
         builder.Services.AddSingleton(services =>
         {
-            var configured = builder.Configuration["Admin:Token"];
+            var configured = services.GetRequiredService<IConfiguration>()["Admin:Token"];
             if (!string.IsNullOrWhiteSpace(configured))
                 return new AdminToken(configured);
             var generated = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

@@ -6,11 +6,16 @@ public static class StorageExtensions
 
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
-        var provider = builder.Configuration["Storage:Provider"] ?? "Sqlite";
-        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"Storage:Provider '{provider}' is not supported; use Sqlite.");
-        var connectionString = builder.Configuration.GetConnectionString("BoxOffice") ?? DefaultConnectionString;
-        builder.Services.AddSingleton<IBookingStore>(services => new SqliteBookingStore(connectionString, services.GetRequiredService<TimeProvider>()));
+        // Configuration is read when the store is first resolved, so test hosts can still override it.
+        builder.Services.AddSingleton<IBookingStore>(services =>
+        {
+            var configuration = services.GetRequiredService<IConfiguration>();
+            var provider = configuration["Storage:Provider"] ?? "Sqlite";
+            if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"Storage:Provider '{provider}' is not supported; use Sqlite.");
+            var connectionString = configuration.GetConnectionString("BoxOffice") ?? DefaultConnectionString;
+            return new SqliteBookingStore(connectionString, services.GetRequiredService<TimeProvider>());
+        });
         return builder;
     }
 

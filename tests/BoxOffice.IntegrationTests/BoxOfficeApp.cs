@@ -1,0 +1,63 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using BoxOffice.Contracts;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace BoxOffice.IntegrationTests;
+
+/// <summary>The real server in memory, on its own SQLite file that it deletes afterwards.</summary>
+public sealed class BoxOfficeApp : WebApplicationFactory<Program>
+{
+    public const string AdminToken = "integration-admin-token";
+
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"boxoffice-it-{Guid.NewGuid():N}.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:BoxOffice", $"Data Source={DatabasePath}");
+        builder.UseSetting("Admin:Token", AdminToken);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
+    public async Task<string> CreateEventAsync(object layout, string? id = null)
+    {
+        id ??= $"ev-{Guid.NewGuid():N}"[..20];
+        using var admin = CreateAdminClient();
+        var response = await admin.PostAsJsonAsync("/api/events", new { id, title = $"Event {id}", layout });
+        response.EnsureSuccessStatusCode();
+        return id;
+    }
+
+    /// <summary>A read-only connection to the server's database, for checking what was really committed.</summary>
+    public SqliteConnection OpenDatabase()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            File.Delete(DatabasePath + suffix);
+    }
+
+    public static object Seats(params (string Seat, string Name)[] seats) =>
+        new { seats = seats.Select(s => new { seat = s.Seat, name = s.Name }).ToArray() };
+
+    public static async Task<BookingResponse> ReadBooking(HttpResponseMessage response)
+    {
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<BookingResponse>())!;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace BoxOffice.IntegrationTests;
+
+/// <summary>Limits that only real Kestrel enforces; the in-memory test host does not.</summary>
+public sealed class KestrelLimitsTests : IAsyncLifetime
+{
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"boxoffice-limits-{Guid.NewGuid():N}.db");
+    private ServerProcess? _server;
+
+    public async ValueTask InitializeAsync() => _server = await ServerProcess.StartAsync(_databasePath, "limits-admin-token");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server!.DisposeAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            File.Delete(_databasePath + suffix);
+    }
+
+    [Fact]
+    public async Task Oversized_booking_bodies_are_refused_with_413()
+    {
+        using var client = _server!.CreateClient();
+        await client.GetAsync("/seats?flightId=limits");
+        var body = "{\"seats\":[{\"seat\":\"1A\",\"name\":\"" + new string('x', 100 * 1024) + "\"}]}";
+
+        var response = await client.PostAsync("/api/events/limits/bookings", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Large_custom_layouts_may_exceed_the_default_body_limit()
+    {
+        using var client = _server!.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "limits-admin-token");
+        var rows = Enumerable.Range(1, 40).Select(row => new
+        {
+            name = $"{row}",
+            seats = Enumerable.Range(1, 50).Select(seat => new { label = $"R{row}-{seat}", category = "standard", flags = new[] { "accessible" } }),
+        });
+
+        var response = await client.PostAsJsonAsync("/api/events", new { id = "big", title = "Big", layout = new { sections = new[] { new { name = "Hall", rows } } } });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Oversized_websocket_messages_close_the_connection()
+    {
+        using var client = _server!.CreateClient();
+        await client.GetAsync("/seats?flightId=ws-limit");
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://{_server.Address.Authority}/api/events/ws-limit/live"), CancellationToken.None);
+        var buffer = new byte[64 * 1024];
+        await socket.ReceiveAsync(buffer, CancellationToken.None);
+
+        await socket.SendAsync(new byte[8 * 1024], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var result = await socket.ReceiveAsync(buffer, timeout.Token);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, result.CloseStatus);
+    }
+}
