@@ -42,3 +42,9 @@ public sealed record SeatView(
     int X,
     int Y,
     string Status);
+
+/// <summary>An admin's check of one event against the database: counts, version, and anything that breaks an invariant.</summary>
+public sealed record EventAudit(string EventId, long Version, IReadOnlyDictionary<string, int> Counts, IReadOnlyList<AuditAnomaly> Anomalies);
+
+/// <summary>One broken invariant: <c>Kind</c> is <c>double_claim</c>, <c>booking_without_seat</c>, <c>seat_without_booking</c> or <c>count_drift</c>.</summary>
+public sealed record AuditAnomaly(string Kind, string? Seat, string? Reference, string Detail);

@@ -8,6 +8,16 @@ public static class Hosting
     /// <summary>Every request body is small unless an endpoint says otherwise.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
+    /// <summary>
+    /// <c>GET /ping</c> does nothing, on purpose: the load tool's <c>ceiling</c> scenario measures it so every
+    /// other figure can be given as a ratio to what this server and machine can do at all.
+    /// </summary>
+    public static IEndpointRouteBuilder MapPing(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/ping", () => TypedResults.Text("pong")).ExcludeFromDescription();
+        return app;
+    }
+
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
         // ASPNETCORE_URLS and --urls both land in "urls"; only without them is the default used.

@@ -21,6 +21,7 @@ app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSecond
 app.MapPages();
 app.MapOpenApi();
 app.MapHealthChecks("/health");
+app.MapPing();
 app.MapEventsApi();
 app.MapBookingsApi();
 app.MapLiveApi();

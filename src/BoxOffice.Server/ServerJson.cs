@@ -10,6 +10,7 @@ namespace BoxOffice.Server;
 [JsonSerializable(typeof(CreateEventRequest))]
 [JsonSerializable(typeof(EventSummary[]))]
 [JsonSerializable(typeof(SeatMapView))]
+[JsonSerializable(typeof(EventAudit))]
 [JsonSerializable(typeof(BookingRequest))]
 [JsonSerializable(typeof(BookingResponse))]
 [JsonSerializable(typeof(BookingView))]

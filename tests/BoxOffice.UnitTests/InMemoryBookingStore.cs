@@ -89,4 +89,7 @@ internal sealed class InMemoryBookingStore : IBookingStore
 
     public Task<StoredBooking?> GetBookingAsync(string reference, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Desk tests do not read bookings.");
+
+    public Task<StoredAudit?> AuditAsync(string eventId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests do not audit.");
 }

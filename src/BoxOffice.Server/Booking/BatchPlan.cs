@@ -1,3 +1,4 @@
+using BoxOffice.Contracts;
 using BoxOffice.Server.Storage;
 
 namespace BoxOffice.Server.Booking;
@@ -25,7 +26,20 @@ public sealed class BatchPlan
 
     public void Add(StoreWrite write) => _writes.Add(write);
 
-    public void Book(SeatMap map, int seat, string reference, string name)
+    /// <summary>A new booking of the given seats, one name each.</summary>
+    public BookResult.Booked BookAll(SeatMap map, string reference, string manageTokenHash, IReadOnlyList<int> seats, IReadOnlyList<string> names)
+    {
+        _writes.Add(new InsertBooking(reference, manageTokenHash));
+        var booked = new BookedSeat[seats.Count];
+        for (var i = 0; i < seats.Count; i++)
+        {
+            Book(map, seats[i], reference, names[i]);
+            booked[i] = new BookedSeat(map.Layout.Seats[seats[i]].Label, names[i]);
+        }
+        return new BookResult.Booked(reference, booked);
+    }
+
+    private void Book(SeatMap map, int seat, string reference, string name)
     {
         map.Book(seat, reference, name);
         _writes.Add(new ClaimSeat(map.Layout.Seats[seat].Label, reference, name));

@@ -24,15 +24,13 @@ public static class BookingsApi
     private static async Task<Results<Created<BookingResponse>, ValidationProblem, ProblemHttpResult>> Book(
         string id, BookingRequest request, BookingDesks desks, CancellationToken cancellationToken)
     {
-        var errors = ValidateSeats(request.Seats);
-        if (errors.Count > 0)
+        var token = ManageTokens.NewToken();
+        var (command, errors) = ToCommand(request, ManageTokens.NewReference(), ManageTokens.Hash(token));
+        if (command is null)
             return TypedResults.ValidationProblem(errors);
         if (!EventCatalog.IsValidId(id))
             return EventsApi.EventNotFound(id);
 
-        var seats = request.Seats!.Select(s => (s.Seat!.Trim(), s.Name!.Trim())).ToArray();
-        var token = ManageTokens.NewToken();
-        var command = new BookSeats(seats, ManageTokens.NewReference(), ManageTokens.Hash(token));
         return await desks.SendAsync(id, command, cancellationToken) switch
         {
             null => EventsApi.EventNotFound(id),
@@ -41,8 +39,50 @@ public static class BookingsApi
                 new BookingResponse(booked.Reference, token, id, booked.Seats)),
             BookResult.Unavailable unavailable => SeatsUnavailable(unavailable.Seats),
             BookResult.UnknownSeats unknown => UnknownSeats(id, unknown.Seats),
+            BookResult.NotEnough notEnough => NotEnoughSeats(notEnough.Available),
             var other => throw new InvalidOperationException($"Unexpected result {other}."),
         };
+    }
+
+    private static (DeskCommand<BookResult>? Command, Dictionary<string, string[]> Errors) ToCommand(BookingRequest request, string reference, string tokenHash)
+    {
+        if (request.Seats is not null)
+        {
+            var errors = ValidateSeats(request.Seats);
+            if (request.Count is not null || request.Names is not null)
+                errors["count"] = ["Give either \"seats\" or \"count\" with \"names\", not both."];
+            if (errors.Count > 0)
+                return (null, errors);
+            return (new BookSeats(request.Seats.Select(s => (s.Seat!.Trim(), s.Name!.Trim())).ToArray(), reference, tokenHash), errors);
+        }
+        if (request.Count is null)
+            return (null, new() { ["seats"] = ["Give \"seats\" to book named seats, or \"count\" and \"names\" for the best available."] });
+
+        var bestErrors = ValidateBestAvailable(request);
+        if (bestErrors.Count > 0)
+            return (null, bestErrors);
+        var names = request.Names!.Select(name => name.Trim()).ToArray();
+        return (new BookBestAvailable(names, request.Together ?? true, request.Category, reference, tokenHash), bestErrors);
+    }
+
+    internal static Dictionary<string, string[]> ValidateBestAvailable(BookingRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Count is not { } count || count < 1 || count > MaxSeatsPerBooking)
+            errors["count"] = [$"Count must be 1 to {MaxSeatsPerBooking}."];
+        if (request.Names is null || request.Names.Count != request.Count)
+            errors["names"] = ["Give one name per seat: \"names\" must have \"count\" entries."];
+        else
+        {
+            for (var i = 0; i < request.Names.Count; i++)
+            {
+                if (NameError(request.Names[i]) is { } nameError)
+                    errors[$"names[{i}]"] = [nameError];
+            }
+        }
+        if (request.Category is { Length: 0 or > LayoutParser.MaxCategoryLength })
+            errors["category"] = [$"Category must be 1 to {LayoutParser.MaxCategoryLength} characters."];
+        return errors;
     }
 
     private static async Task<Results<Ok<BookingView>, ProblemHttpResult>> GetBooking(
@@ -132,6 +172,12 @@ public static class BookingsApi
         detail: $"Event {eventId} has no seats {string.Join(", ", seats)}.",
         statusCode: StatusCodes.Status404NotFound,
         extensions: new Dictionary<string, object?> { ["unknownSeats"] = seats });
+
+    private static ProblemHttpResult NotEnoughSeats(int available) => TypedResults.Problem(
+        title: available == 0 ? "Sold out" : "Not enough seats",
+        detail: available == 0 ? "There are no seats left." : $"Only {available} seats are left, not enough together for this request.",
+        statusCode: StatusCodes.Status409Conflict,
+        extensions: new Dictionary<string, object?> { ["available"] = available });
 
     private static ProblemHttpResult ManageTokenRequired() => TypedResults.Problem(
         title: "Manage token required",

@@ -51,6 +51,9 @@ public abstract record BookResult
     public sealed record Unavailable(IReadOnlyList<string> Seats) : BookResult;
 
     public sealed record UnknownSeats(IReadOnlyList<string> Seats) : BookResult;
+
+    /// <summary>Best-available found no seats to fit; <c>Available</c> says how many of the asked category are left.</summary>
+    public sealed record NotEnough(int Available) : BookResult;
 }
 
 /// <summary>
@@ -83,17 +86,37 @@ public sealed class BookSeats(
         if (unavailable.Length > 0)
             return new BookResult.Unavailable(unavailable);
 
-        plan.Add(new InsertBooking(reference, manageTokenHash));
-        var booked = new BookedSeat[seats.Count];
-        for (var i = 0; i < seats.Count; i++)
+        if (movePassengers)
         {
-            var name = seats[i].Name;
-            if (movePassengers && map.SeatOccupiedBy(name) is var previous and >= 0)
-                plan.Release(map, previous);
-            plan.Book(map, indexes[i], reference, name);
-            booked[i] = new BookedSeat(map.Layout.Seats[indexes[i]].Label, name);
+            foreach (var (_, name) in seats)
+            {
+                if (map.SeatOccupiedBy(name) is var previous and >= 0)
+                    plan.Release(map, previous);
+            }
         }
-        return new BookResult.Booked(reference, booked);
+        return plan.BookAll(map, reference, manageTokenHash, indexes, seats.Select(s => s.Name).ToArray());
+    }
+}
+
+/// <summary>
+/// Picks the best <c>names.Count</c> seats: adjacent in one row if possible, otherwise (unless
+/// <paramref name="together"/>) the nearest ones. Picking inside the single writer means
+/// concurrent requests never collide.
+/// </summary>
+public sealed class BookBestAvailable(
+    IReadOnlyList<string> names,
+    bool together,
+    string? category,
+    string reference,
+    string manageTokenHash) : DeskCommand<BookResult>
+{
+    protected override BookResult Decide(SeatMap map, BatchPlan plan)
+    {
+        var seats = SeatPicker.PickTogether(map, names.Count, category)
+            ?? (together ? null : SeatPicker.PickNearest(map, names.Count, category));
+        if (seats is null)
+            return new BookResult.NotEnough(SeatPicker.CountEligible(map, category));
+        return plan.BookAll(map, reference, manageTokenHash, seats, names);
     }
 }
 

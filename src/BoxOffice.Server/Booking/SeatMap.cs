@@ -21,6 +21,7 @@ public sealed class SeatMap
     private readonly string?[] _bookings;
     private readonly string?[] _occupants;
     private readonly int[] _counts = new int[4];
+    private readonly int[] _availableInRow;
 
     public SeatMap(EventDefinition definition, long version, IEnumerable<StoredSeat> claimed, ChangeFeed feed)
     {
@@ -44,8 +45,13 @@ public sealed class SeatMap
             _bookings[index] = seat.BookingReference;
             _occupants[index] = seat.Name;
         }
-        foreach (var status in _statuses)
-            _counts[(int)status]++;
+        _availableInRow = new int[layout.Rows.Count];
+        for (var i = 0; i < _statuses.Length; i++)
+        {
+            _counts[(int)_statuses[i]]++;
+            if (_statuses[i] == SeatStatus.Available)
+                _availableInRow[layout.RowOf[i]]++;
+        }
     }
 
     public EventDefinition Event { get; }
@@ -60,6 +66,8 @@ public sealed class SeatMap
     public int Count(SeatStatus status) => _counts[(int)status];
 
     public SeatStatus StatusOf(int seat) => _statuses[seat];
+
+    public int AvailableInRow(int row) => _availableInRow[row];
 
     public string? BookingOf(int seat) => _bookings[seat];
 
@@ -116,6 +124,11 @@ public sealed class SeatMap
 
     private void Set(int seat, SeatStatus status)
     {
+        var row = Layout.RowOf[seat];
+        if (_statuses[seat] == SeatStatus.Available)
+            _availableInRow[row]--;
+        if (status == SeatStatus.Available)
+            _availableInRow[row]++;
         _counts[(int)_statuses[seat]]--;
         _counts[(int)status]++;
         _statuses[seat] = status;

@@ -21,6 +21,7 @@ public static partial class EventsApi
         events.MapPost("/", CreateEvent)
             .RequireAdmin()
             .WithMetadata(new RequestSizeLimitAttribute(MaxCreateBodyBytes));
+        events.MapGet("/{id}/audit", Audit).RequireAdmin();
         return app;
     }
 
@@ -54,6 +55,25 @@ public static partial class EventsApi
         var available = definition.Layout.Seats.Count(seat => !seat.Flags.HasFlag(SeatFeatures.Blocked));
         var summary = new EventSummary(definition.Id, definition.Title, definition.Layout.Count, available, definition.Currency, definition.Prices);
         return TypedResults.Created($"/api/events/{definition.Id}", summary);
+    }
+
+    private static async Task<Results<Ok<EventAudit>, ProblemHttpResult>> Audit(string id, IBookingStore store, BookingDesks desks, CancellationToken cancellationToken)
+    {
+        if (!EventCatalog.IsValidId(id) || await store.AuditAsync(id, cancellationToken) is not { } audit)
+            return EventNotFound(id);
+        var desk = await desks.FindAsync(id, cancellationToken);
+        var blocked = desk?.Definition.Layout.Seats.Count(seat => seat.Flags.HasFlag(SeatFeatures.Blocked)) ?? 0;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal)
+        {
+            ["booked"] = audit.ClaimedByStatus.GetValueOrDefault("booked"),
+            ["held"] = audit.ClaimedByStatus.GetValueOrDefault("held"),
+            ["blocked"] = blocked + audit.ClaimedByStatus.GetValueOrDefault("blocked"),
+        };
+        counts["available"] = audit.SeatCount - counts.Values.Sum();
+        var anomalies = audit.Anomalies.ToList();
+        if (counts["available"] != audit.AvailableCount)
+            anomalies.Add(new AuditAnomaly("count_drift", null, null, $"events.available_count is {audit.AvailableCount}, the seats say {counts["available"]}"));
+        return TypedResults.Ok(new EventAudit(id, audit.Version, counts, anomalies));
     }
 
     private static (EventDefinition? Definition, string? LayoutJson, Dictionary<string, string[]> Errors) Validate(CreateEventRequest request)

@@ -27,7 +27,8 @@ public static class Templates
                 seats.Add(new SeatDefinition($"{row}{letter}", "Cabin", rowName, Standard, flags, x, row - 1));
             }
         }
-        return new Layout(seats);
+        // The front of the plane: the row counts, the side hardly.
+        return new Layout(seats, new SeatFocus(3, 0, 0.1, 1));
     }
 
     /// <summary>Rows lettered from the screen (A is nearest), seats numbered from the left.</summary>
@@ -43,7 +44,8 @@ public static class Templates
                 seats.Add(new SeatDefinition($"{rowName}{seat}", "Stalls", rowName, Standard, flags, seat - 1, row));
             }
         }
-        return new Layout(seats);
+        // Centred on the screen, two thirds of the way back: where people ask to sit.
+        return new Layout(seats, new SeatFocus((seatsPerRow - 1) / 2.0, (rows - 1) * 2 / 3.0, 1, 1));
     }
 
     /// <summary>Sections side by side, each with numbered rows of numbered seats; labels read "S2-14-7".</summary>

@@ -1,3 +1,5 @@
+using BoxOffice.Contracts;
+
 namespace BoxOffice.Server.Storage;
 
 /// <summary>
@@ -21,7 +23,12 @@ public interface IBookingStore
     Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken);
 
     Task<StoredBooking?> GetBookingAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>What the database itself says about an event, checked against its own invariants; null if unknown.</summary>
+    Task<StoredAudit?> AuditAsync(string eventId, CancellationToken cancellationToken);
 }
+
+public sealed record StoredAudit(long Version, int SeatCount, int AvailableCount, IReadOnlyDictionary<string, int> ClaimedByStatus, IReadOnlyList<AuditAnomaly> Anomalies);
 
 public sealed record EventRow(
     string Id,

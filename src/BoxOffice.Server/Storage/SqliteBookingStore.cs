@@ -1,3 +1,4 @@
+using BoxOffice.Contracts;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -238,6 +239,66 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         }
         return booking;
     }
+
+    public async Task<StoredAudit?> AuditAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("@event", eventId);
+        command.CommandText = "SELECT version, seat_count, available_count FROM events WHERE id = @event";
+        long version;
+        int seatCount, availableCount;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            (version, seatCount, availableCount) = (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2));
+        }
+
+        var claimed = new Dictionary<string, int>(StringComparer.Ordinal);
+        command.CommandText = "SELECT status, COUNT(*) FROM seats WHERE event_id = @event AND status <> 'available' GROUP BY status";
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                claimed[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        var anomalies = new List<AuditAnomaly>();
+        command.CommandText = AuditAnomaliesSql;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                anomalies.Add(new AuditAnomaly(
+                    reader.GetString(0),
+                    reader.IsDBNull(1) ? null : reader.GetString(1),
+                    reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetString(3)));
+            }
+        }
+        return new StoredAudit(version, seatCount, availableCount, claimed, anomalies);
+    }
+
+    /// <summary>Each arm finds one kind of broken invariant; on a healthy event the result is empty.</summary>
+    private const string AuditAnomaliesSql = """
+        SELECT 'double_claim', seat, NULL, COUNT(*) || ' live claims'
+        FROM booking_seats WHERE event_id = @event AND released_at_ms IS NULL
+        GROUP BY seat HAVING COUNT(*) > 1
+        UNION ALL
+        SELECT 'booking_without_seat', b.seat, b.reference, 'the seat row is ' || COALESCE(s.status || ' by ' || COALESCE(s.booking_ref, 'nobody'), 'missing')
+        FROM booking_seats b
+        LEFT JOIN seats s ON s.event_id = b.event_id AND s.seat = b.seat
+        WHERE b.event_id = @event AND b.released_at_ms IS NULL
+          AND (s.status IS NULL OR s.status <> 'booked' OR s.booking_ref IS NOT b.reference)
+        UNION ALL
+        SELECT 'seat_without_booking', s.seat, s.booking_ref, 'booked, but no live claim by that booking'
+        FROM seats s
+        WHERE s.event_id = @event AND s.status = 'booked' AND NOT EXISTS (
+          SELECT 1 FROM booking_seats b
+          WHERE b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL)
+        """;
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using BoxOffice.Load;
+using BoxOffice.Load.Scenarios;
+
+var urls = new Option<Uri[]>("--url") { Description = "Server address; repeat for several processes", DefaultValueFactory = _ => [new Uri("http://127.0.0.1:5080")], AllowMultipleArgumentsPerToken = true };
+var adminToken = new Option<string?>("--admin-token") { Description = "Admin token (default: $BOXOFFICE_ADMIN_TOKEN)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BOXOFFICE_ADMIN_TOKEN") };
+var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON line instead of a table" };
+var seats = new Option<int>("--seats") { DefaultValueFactory = _ => 1000 };
+var users = new Option<int>("--users") { DefaultValueFactory = _ => 1200 };
+var connections = new Option<int>("--connections") { DefaultValueFactory = _ => 64 };
+var duration = new Option<int>("--duration") { Description = "Seconds", DefaultValueFactory = _ => 10 };
+var events = new Option<int>("--events") { DefaultValueFactory = _ => 16 };
+var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 1000 };
+var bookings = new Option<int>("--bookings") { DefaultValueFactory = _ => 200 };
+
+var root = new RootCommand("BoxOffice load and race tool. Every loop is bounded in count and time.");
+foreach (var option in new Option[] { urls, adminToken, json })
+{
+    option.Recursive = true;
+    root.Options.Add(option);
+}
+
+Command Scenario(string name, string description, Option[] options, Func<ParseResult, Target, CancellationToken, Task<Report>> run)
+{
+    var command = new Command(name, description);
+    foreach (var option in options)
+        command.Options.Add(option);
+    command.SetAction(async (parse, cancellationToken) =>
+    {
+        // A hard stop for the whole run, whatever the scenario does.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(TimeSpan.FromMinutes(10));
+        var connectionCount = Math.Max(parse.GetValue(connections), parse.GetValue(users));
+        using var target = new Target(parse.GetValue(urls)!, parse.GetValue(adminToken), connectionCount);
+        var report = await run(parse, target, bounded.Token);
+        report.Print(parse.GetValue(json));
+        return 0;
+    });
+    return command;
+}
+
+root.Subcommands.Add(Scenario("contention", "A fresh event of --seats seats; --users buyers at once, best-available for one seat each",
+    [seats, users], (p, t, c) => Rush.ContentionAsync(t, p.GetValue(seats), p.GetValue(users), mode: null, c)));
+root.Subcommands.Add(Scenario("hotseat", "--users buyers at once for the same named seat; exactly one may win",
+    [users], (p, t, c) => Rush.HotSeatAsync(t, p.GetValue(users), c)));
+root.Subcommands.Add(Scenario("throughput", "--connections workers book distinct free seats across --events events for --duration seconds",
+    [connections, duration, events], (p, t, c) => SimpleScenarios.ThroughputAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), p.GetValue(events), c)));
+root.Subcommands.Add(Scenario("reads", "--connections workers read one seat map for --duration seconds",
+    [connections, duration], (p, t, c) => SimpleScenarios.ReadsAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)));
+root.Subcommands.Add(Scenario("ceiling", "--connections workers call a no-op route for --duration seconds",
+    [connections, duration], (p, t, c) => SimpleScenarios.CeilingAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)));
+root.Subcommands.Add(Scenario("fanout", "--clients WebSocket clients watch one event while --bookings bookings happen",
+    [clients, bookings], (p, t, c) => Fanout.RunAsync(t, p.GetValue(clients), p.GetValue(bookings), c)));
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using BoxOffice.Contracts;
+
+namespace BoxOffice.Load.Scenarios;
+
+/// <summary>
+/// A flash crowd: every buyer is released at the same instant. <c>contention</c> sends best-available
+/// requests at a fresh event; <c>hotseat</c> sends everyone at one named seat.
+/// </summary>
+public static class Rush
+{
+    public static async Task<Report> ContentionAsync(Target target, int seats, int users, string? mode, CancellationToken cancellationToken)
+    {
+        var eventId = Target.NewEventId("contention");
+        await target.CreateEventAsync(eventId, Target.Grid(seats), cancellationToken);
+        var outcome = await RunAsync(users, index => new { count = 1, names = new[] { $"Buyer {index}" }, mode }, target, eventId, cancellationToken);
+        var audit = await target.AuditAsync(eventId, cancellationToken);
+        var lost = await CountLostAsync(target, outcome.Booked, cancellationToken);
+        var doubleBooked = outcome.Booked.SelectMany(b => b.Seats).GroupBy(s => s.Seat).Count(g => g.Count() > 1);
+
+        return new Report("contention")
+            .Add("seats", seats)
+            .Add("buyers", users)
+            .Add("told success", outcome.Booked.Count)
+            .Add("sold out", outcome.Conflicts)
+            .Add("errors", outcome.Errors)
+            .Add("seats booked (audit)", audit.Counts["booked"])
+            .Add("lost updates", lost)
+            .Add("double bookings", doubleBooked + audit.Anomalies.Count(a => a.Kind == "double_claim"))
+            .Add("anomalies (audit)", audit.Anomalies.Count)
+            .Add("wall time", Math.Round(outcome.Wall.TotalMilliseconds), "ms")
+            .AddLatencies("", outcome.Latencies);
+    }
+
+    public static async Task<Report> HotSeatAsync(Target target, int users, CancellationToken cancellationToken)
+    {
+        var eventId = Target.NewEventId("hotseat");
+        await target.CreateEventAsync(eventId, new { template = "a320" }, cancellationToken);
+        var outcome = await RunAsync(users, index => new { seats = new[] { new { seat = "1A", name = $"Buyer {index}" } } }, target, eventId, cancellationToken);
+        var audit = await target.AuditAsync(eventId, cancellationToken);
+
+        return new Report("hotseat")
+            .Add("buyers", users)
+            .Add("winners", outcome.Booked.Count)
+            .Add("refused", outcome.Conflicts)
+            .Add("errors", outcome.Errors)
+            .Add("seats booked (audit)", audit.Counts["booked"])
+            .Add("wall time", Math.Round(outcome.Wall.TotalMilliseconds), "ms")
+            .AddLatencies("", outcome.Latencies);
+    }
+
+    private sealed record Outcome(IReadOnlyCollection<BookingResponse> Booked, int Conflicts, int Errors, TimeSpan Wall, Latencies Latencies);
+
+    private static async Task<Outcome> RunAsync(int users, Func<int, object> body, Target target, string eventId, CancellationToken cancellationToken)
+    {
+        var booked = new ConcurrentBag<BookingResponse>();
+        var latencies = new Latencies();
+        int conflicts = 0, errors = 0;
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var buyers = Enumerable.Range(0, users).Select(index => Task.Run(async () =>
+        {
+            var client = target.Client;
+            var request = body(index);
+            await go.Task;
+            try
+            {
+                using var response = await latencies.Time(() => client.PostAsJsonAsync($"/api/events/{eventId}/bookings", request, cancellationToken));
+                if (response.StatusCode == HttpStatusCode.Created)
+                    booked.Add((await response.Content.ReadFromJsonAsync<BookingResponse>(cancellationToken))!);
+                else
+                    Interlocked.Increment(ref response.StatusCode == HttpStatusCode.Conflict ? ref conflicts : ref errors);
+            }
+            catch (HttpRequestException)
+            {
+                Interlocked.Increment(ref errors);
+            }
+        }, cancellationToken)).ToArray();
+
+        var clock = Stopwatch.StartNew();
+        go.SetResult();
+        await Task.WhenAll(buyers);
+        return new Outcome(booked, conflicts, errors, clock.Elapsed, latencies);
+    }
+
+    /// <summary>Told success, but the booking is not what the server now says: asked through each buyer's own manage token.</summary>
+    private static async Task<int> CountLostAsync(Target target, IEnumerable<BookingResponse> booked, CancellationToken cancellationToken)
+    {
+        var lost = 0;
+        await Parallel.ForEachAsync(booked, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (booking, token) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/bookings/{booking.Reference}");
+            request.Headers.Add("X-Manage-Token", booking.ManageToken);
+            using var response = await target.Client.SendAsync(request, token);
+            var view = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<BookingView>(token) : null;
+            if (view is null || view.Status != "confirmed" || !view.Seats.Select(s => s.Seat).SequenceEqual(booking.Seats.Select(s => s.Seat)))
+                Interlocked.Increment(ref lost);
+        });
+        return lost;
+    }
+}
