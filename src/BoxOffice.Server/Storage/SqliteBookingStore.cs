@@ -1,5 +1,6 @@
 using BoxOffice.Contracts;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace BoxOffice.Server.Storage;
@@ -8,15 +9,20 @@ namespace BoxOffice.Server.Storage;
 /// The embedded default store. WAL lets readers run beside the one writer connection;
 /// <c>synchronous=FULL</c> makes every commit durable before the desk acknowledges it.
 /// </summary>
+/// <remarks>
+/// SQLite has one writer at a time, and each commit costs an fsync. So every write goes through one
+/// queue: a single loop drains whatever is waiting (batches from many desks, new events), applies each
+/// inside its own SAVEPOINT so a failed one rolls back alone, and commits them all with one fsync.
+/// </remarks>
 public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
 {
+    private const int MaxWritesPerTransaction = 256;
+
     private readonly string _connectionString;
     private readonly TimeProvider _time;
-    // SQLite allows one writer at a time anyway; owning the single writer connection here turns
-    // SQLITE_BUSY retries into an orderly in-process queue.
-    private readonly SemaphoreSlim _writerGate = new(1, 1);
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private SqliteConnection? _writer;
-    private WriterCommands? _commands;
+    private Task? _writerLoop;
 
     public SqliteBookingStore(string connectionString, TimeProvider time)
     {
@@ -30,65 +36,41 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await _writerGate.WaitAsync(cancellationToken);
-        try
+        if (_writerLoop is not null)
+            throw new InvalidOperationException("The store is already migrated and writing.");
+        var writer = _writer = await OpenWriterAsync(cancellationToken);
+        await Execute(writer, null, """
+            CREATE TABLE IF NOT EXISTS schema_version (
+              version       INTEGER PRIMARY KEY,
+              applied_at_ms INTEGER NOT NULL
+            )
+            """, cancellationToken);
+        await using var current = writer.CreateCommand();
+        current.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        var applied = Convert.ToInt32(await current.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (version, sql) in Migrations.For("Sqlite").Where(m => m.Version > applied))
         {
-            var writer = await WriterAsync(cancellationToken);
-            await Execute(writer, null, """
-                CREATE TABLE IF NOT EXISTS schema_version (
-                  version       INTEGER PRIMARY KEY,
-                  applied_at_ms INTEGER NOT NULL
-                )
-                """, cancellationToken);
-            await using var current = writer.CreateCommand();
-            current.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
-            var applied = Convert.ToInt32(await current.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var (version, sql) in Migrations.For("Sqlite").Where(m => m.Version > applied))
-            {
-                await using var transaction = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
-                await Execute(writer, transaction, sql, cancellationToken);
-                await using var record = writer.CreateCommand();
-                record.Transaction = transaction;
-                record.CommandText = "INSERT INTO schema_version (version, applied_at_ms) VALUES (@version, @now)";
-                record.Parameters.AddWithValue("@version", version);
-                record.Parameters.AddWithValue("@now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-                await record.ExecuteNonQueryAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-            _commands = new WriterCommands(writer);
+            await using var transaction = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
+            await Execute(writer, transaction, sql, cancellationToken);
+            await using var record = writer.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_version (version, applied_at_ms) VALUES (@version, @now)";
+            record.Parameters.AddWithValue("@version", version);
+            record.Parameters.AddWithValue("@now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            await record.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
-        finally
-        {
-            _writerGate.Release();
-        }
+        var commands = new WriterCommands(writer);
+        _writerLoop = Task.Run(() => WriteLoopAsync(commands), CancellationToken.None);
     }
 
     public async Task<bool> CreateEventAsync(EventRow row, CancellationToken cancellationToken)
     {
-        await _writerGate.WaitAsync(cancellationToken);
-        try
-        {
-            var writer = await WriterAsync(cancellationToken);
-            await using var command = writer.CreateCommand();
-            command.CommandText = """
-                INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms)
-                VALUES (@id, @title, @layout, @prices, @currency, @seats, @available, 0, @created)
-                ON CONFLICT (id) DO NOTHING
-                """;
-            command.Parameters.AddWithValue("@id", row.Id);
-            command.Parameters.AddWithValue("@title", row.Title);
-            command.Parameters.AddWithValue("@layout", row.LayoutJson);
-            command.Parameters.AddWithValue("@prices", JsonSerializer.Serialize(row.Prices, StorageJson.Default.IReadOnlyDictionaryStringInt64));
-            command.Parameters.AddWithValue("@currency", row.Currency);
-            command.Parameters.AddWithValue("@seats", row.SeatCount);
-            command.Parameters.AddWithValue("@available", row.AvailableCount);
-            command.Parameters.AddWithValue("@created", row.CreatedAtMs);
-            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-        }
-        finally
-        {
-            _writerGate.Release();
-        }
+        var prices = JsonSerializer.Serialize(row.Prices, StorageJson.Default.IReadOnlyDictionaryStringInt64);
+        var created = false;
+        await WriteAsync(async (commands, transaction) => created = await commands.InsertEvent.Run(
+            transaction, CancellationToken.None, row.Id, row.Title, row.LayoutJson, prices, row.Currency, row.SeatCount, row.AvailableCount, row.CreatedAtMs) == 1);
+        return created;
     }
 
     public async Task<IReadOnlyList<EventRow>> ListEventsAsync(CancellationToken cancellationToken)
@@ -145,39 +127,73 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         return new StoredEvent(row, seats);
     }
 
-    public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
+    public Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken) =>
+        WriteAsync(async (commands, transaction) =>
+        {
+            if (await commands.AdvanceVersion.Run(transaction, CancellationToken.None, batch.EventId, batch.FromVersion, batch.ToVersion, batch.AvailableDelta) != 1)
+                throw new StoreConflictException($"Event {batch.EventId} is no longer at version {batch.FromVersion}.");
+            foreach (var write in batch.Writes)
+                await Apply(commands, transaction, batch, write, CancellationToken.None);
+        });
+
+    /// <summary>Queues a write for the writer loop and completes once it is durable, or failed alone.</summary>
+    private async Task WriteAsync(Func<WriterCommands, SqliteTransaction, Task> apply)
     {
-        await _writerGate.WaitAsync(cancellationToken);
+        var pending = new PendingWrite(apply);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
+        await pending.Done.Task;
+    }
+
+    private async Task WriteLoopAsync(WriterCommands commands)
+    {
+        var batch = new List<PendingWrite>(MaxWritesPerTransaction);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxWritesPerTransaction && _writes.Reader.TryRead(out var pending))
+                batch.Add(pending);
+            await CommitTogetherAsync(commands, batch);
+            batch.Clear();
+        }
+    }
+
+    private static async Task CommitTogetherAsync(WriterCommands commands, List<PendingWrite> batch)
+    {
         try
         {
-            var commands = _commands ?? throw new InvalidOperationException("Call MigrateAsync before writing.");
-            // IMMEDIATE takes the write lock up front, so a second process on the same file waits
-            // on busy_timeout instead of failing the upgrade from a read lock halfway through.
-            await using var transaction = commands.Connection.BeginTransaction(deferred: false);
-            try
+            // IMMEDIATE takes the write lock up front, so another process on the same file waits on
+            // busy_timeout instead of failing the upgrade from a read lock halfway through.
+            using var transaction = commands.Connection.BeginTransaction(deferred: false);
+            foreach (var pending in batch)
             {
-                if (await commands.AdvanceVersion.Run(transaction, cancellationToken, batch.EventId, batch.FromVersion, batch.ToVersion, batch.AvailableDelta) != 1)
-                    throw new StoreConflictException($"Event {batch.EventId} is no longer at version {batch.FromVersion}.");
-
-                foreach (var write in batch.Writes)
-                    await Apply(commands, transaction, batch, write, cancellationToken);
-
-                await transaction.CommitAsync(cancellationToken);
+                transaction.Save("write");
+                try
+                {
+                    await pending.Apply(commands, transaction);
+                }
+                catch (Exception error)
+                {
+                    transaction.Rollback("write");
+                    pending.Error = error is SqliteException { SqliteErrorCode: SQLiteConstraint }
+                        ? new StoreConflictException($"A unique key refused the write: {error.Message}")
+                        : error;
+                }
+                transaction.Release("write");
             }
-            catch (SqliteException error) when (error.SqliteErrorCode == SQLiteConstraint)
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-                throw new StoreConflictException($"A unique key refused batch {batch.FromVersion}→{batch.ToVersion} of event {batch.EventId}: {error.Message}");
-            }
-            catch
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-                throw;
-            }
+            transaction.Commit();
         }
-        finally
+        catch (Exception error)
         {
-            _writerGate.Release();
+            // The transaction as a whole failed: nothing in it is durable.
+            foreach (var pending in batch)
+                pending.Done.TrySetException(error);
+            return;
+        }
+        foreach (var pending in batch)
+        {
+            if (pending.Error is null)
+                pending.Done.TrySetResult();
+            else
+                pending.Done.TrySetException(pending.Error);
         }
     }
 
@@ -302,9 +318,11 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _writes.Writer.TryComplete();
+        if (_writerLoop is not null)
+            await _writerLoop;
         if (_writer is not null)
             await _writer.DisposeAsync();
-        _writerGate.Dispose();
     }
 
     private const int SQLiteConstraint = 19;
@@ -325,10 +343,8 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         reader.GetInt64(7),
         reader.GetInt64(8));
 
-    private async Task<SqliteConnection> WriterAsync(CancellationToken cancellationToken)
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
     {
-        if (_writer is not null)
-            return _writer;
         var writer = new SqliteConnection(_connectionString);
         await writer.OpenAsync(cancellationToken);
         await Execute(writer, null, """
@@ -337,7 +353,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
             PRAGMA busy_timeout = 5000;
             PRAGMA foreign_keys = ON;
             """, cancellationToken);
-        return _writer = writer;
+        return writer;
     }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
@@ -359,6 +375,12 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
     private sealed class WriterCommands(SqliteConnection connection)
     {
         public SqliteConnection Connection { get; } = connection;
+
+        public PreparedWrite InsertEvent { get; } = new(connection, """
+            INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms)
+            VALUES (@id, @title, @layout, @prices, @currency, @seats, @available, 0, @created)
+            ON CONFLICT (id) DO NOTHING
+            """, "@id", "@title", "@layout", "@prices", "@currency", "@seats", "@available", "@created");
 
         public PreparedWrite AdvanceVersion { get; } = new(connection, """
             UPDATE events SET version = @to, available_count = available_count + @delta
@@ -393,6 +415,15 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         public PreparedWrite CancelBooking { get; } = new(connection, """
             UPDATE bookings SET cancelled_at_ms = @now WHERE reference = @reference AND cancelled_at_ms IS NULL
             """, "@reference", "@now");
+    }
+
+    private sealed class PendingWrite(Func<WriterCommands, SqliteTransaction, Task> apply)
+    {
+        public Func<WriterCommands, SqliteTransaction, Task> Apply { get; } = apply;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Exception? Error { get; set; }
     }
 
     /// <summary>A reusable command whose parameters are bound by position; it returns the affected-row count.</summary>
