@@ -164,6 +164,19 @@ public sealed class BookingDeskTests : IAsyncDisposable
         Assert.Equal(0, _desks.ActiveCount);
     }
 
+    [Fact]
+    public async Task Concurrent_best_available_requests_never_collide_and_the_rest_hear_sold_out()
+    {
+        var replies = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
+            _desks.SendAsync("F1", new BookBestAvailable([$"Buyer {i}"], together: true, category: null, ManageTokens.NewReference(), "hash"), CancellationToken.None)));
+
+        var seats = replies.OfType<BookResult.Booked>().Select(b => b.Seats[0].Seat).ToArray();
+        Assert.Equal(60, seats.Length);
+        Assert.Equal(60, seats.Distinct().Count());
+        Assert.All(replies.OfType<BookResult.NotEnough>(), r => Assert.Equal(0, r.Available));
+        Assert.Equal(40, replies.OfType<BookResult.NotEnough>().Count());
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
