@@ -3,6 +3,7 @@ using BoxOffice.Server.Admin;
 using BoxOffice.Server.Booking;
 using BoxOffice.Server.Compat;
 using BoxOffice.Server.Events;
+using BoxOffice.Server.Lab;
 using BoxOffice.Server.Live;
 using BoxOffice.Server.Storage;
 
@@ -11,6 +12,7 @@ builder.AddHosting();
 builder.AddStorage();
 builder.AddBooking();
 builder.AddAdmin();
+builder.AddLab();
 
 var app = builder.Build();
 await app.MigrateStorageAsync();
@@ -26,6 +28,7 @@ app.MapEventsApi();
 app.MapBookingsApi();
 app.MapLiveApi();
 app.MapCompatApi();
+app.MapLabApi();
 
 app.Run();
 

@@ -11,6 +11,8 @@ namespace BoxOffice.Server;
 [JsonSerializable(typeof(EventSummary[]))]
 [JsonSerializable(typeof(SeatMapView))]
 [JsonSerializable(typeof(EventAudit))]
+[JsonSerializable(typeof(LabResult))]
+[JsonSerializable(typeof(CreateLabEventRequest))]
 [JsonSerializable(typeof(BookingRequest))]
 [JsonSerializable(typeof(BookingResponse))]
 [JsonSerializable(typeof(BookingView))]

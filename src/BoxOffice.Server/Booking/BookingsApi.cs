@@ -1,5 +1,6 @@
 using BoxOffice.Contracts;
 using BoxOffice.Server.Events;
+using BoxOffice.Server.Lab;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -22,8 +23,10 @@ public static class BookingsApi
     }
 
     private static async Task<Results<Created<BookingResponse>, ValidationProblem, ProblemHttpResult>> Book(
-        string id, BookingRequest request, BookingDesks desks, CancellationToken cancellationToken)
+        string id, BookingRequest request, BookingDesks desks, RaceLab? lab, CancellationToken cancellationToken)
     {
+        if (request.Mode is { } mode && mode != "desk")
+            return await LabApi.BookAsync(lab, id, request, cancellationToken);
         var token = ManageTokens.NewToken();
         var (command, errors) = ToCommand(request, ManageTokens.NewReference(), ManageTokens.Hash(token));
         if (command is null)
