@@ -21,14 +21,23 @@ public sealed class BoxOfficeSite : IAsyncLifetime
     {
         _server = await BoxOfficeServer.StartAsync(TestContext.Current.CancellationToken);
         Api.BaseAddress = _server.BaseAddress;
-        _playwright = await Playwright.CreateAsync();
-        // Debian's Chromium: Playwright cannot download its own browser here.
-        _browser = await _playwright.Chromium.LaunchAsync(new()
+        try
         {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+            _playwright = await Playwright.CreateAsync();
+            // Debian's Chromium: Playwright cannot download its own browser here.
+            _browser = await _playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            });
+        }
+        catch
+        {
+            // The server is already running: stop it here rather than rely on the runner disposing a half-started fixture.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
