@@ -1,0 +1,60 @@
+const FirstRetryMs = 500;
+const LongestRetryMs = 15000;
+
+/**
+ * Follows /api/events/{id}/live: a snapshot, then deltas in version order. A gap in the versions,
+ * or a close by either side, ends in a reconnect, and the fresh snapshot re-syncs the map.
+ */
+export class LiveFeed {
+  #url;
+  #onSnapshot;
+  #onChanges;
+  #onState;
+  #socket = null;
+  #version = null;
+  #failures = 0;
+
+  constructor(eventId, { onSnapshot, onChanges, onState }) {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    this.#url = `${scheme}//${location.host}/api/events/${encodeURIComponent(eventId)}/live`;
+    this.#onSnapshot = onSnapshot;
+    this.#onChanges = onChanges;
+    this.#onState = onState;
+  }
+
+  start() {
+    this.#onState("connecting");
+    this.#connect();
+  }
+
+  #connect() {
+    this.#socket = new WebSocket(this.#url);
+    this.#socket.addEventListener("message", message => this.#receive(JSON.parse(message.data)));
+    this.#socket.addEventListener("close", () => this.#reconnectLater());
+  }
+
+  #receive(message) {
+    if (message.type === "snapshot") {
+      this.#version = message.version;
+      this.#failures = 0;
+      this.#onSnapshot(message.seats);
+      this.#onState("live");
+    } else if (message.type === "delta") {
+      // Applying a delta on top of another version would leave seats wrong without anyone noticing.
+      if (message.fromVersion !== this.#version) {
+        this.#socket.close();
+        return;
+      }
+      this.#version = message.toVersion;
+      this.#onChanges(message.changes);
+    }
+  }
+
+  #reconnectLater() {
+    this.#onState("reconnecting");
+    // Jittered exponential backoff, so a restarted server is not met by every page at the same instant.
+    const ceiling = Math.min(LongestRetryMs, FirstRetryMs * 2 ** this.#failures);
+    this.#failures++;
+    setTimeout(() => this.#connect(), ceiling / 2 + Math.random() * ceiling / 2);
+  }
+}

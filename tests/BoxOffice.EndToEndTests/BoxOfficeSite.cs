@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+
+[assembly: AssemblyFixture(typeof(BoxOffice.EndToEndTests.BoxOfficeSite))]
+
+namespace BoxOffice.EndToEndTests;
+
+/// <summary>One server and one headless Chromium for the whole run; every test opens its own browser contexts.</summary>
+public sealed class BoxOfficeSite : IAsyncLifetime
+{
+    private BoxOfficeServer? _server;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public HttpClient Api { get; } = new();
+
+    private BoxOfficeServer Server => _server ?? throw new InvalidOperationException("The site has not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await BoxOfficeServer.StartAsync(TestContext.Current.CancellationToken);
+        Api.BaseAddress = _server.BaseAddress;
+        try
+        {
+            _playwright = await Playwright.CreateAsync();
+            // Debian's Chromium: Playwright cannot download its own browser here.
+            _browser = await _playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            });
+        }
+        catch
+        {
+            // The server is already running: stop it here rather than rely on the runner disposing a half-started fixture.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+            await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        Api.Dispose();
+        if (_server is not null)
+            await _server.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context: its own cookies and storage, like a separate visitor.</summary>
+    public Task<IBrowserContext> NewVisitorAsync()
+    {
+        var browser = _browser ?? throw new InvalidOperationException("The site has not started.");
+        return browser.NewContextAsync(new() { BaseURL = Server.BaseAddress.ToString() });
+    }
+
+    public async Task CreateEventAsync(object request)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = JsonContent.Create(request) };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Server.AdminToken);
+        using var response = await Api.SendAsync(message, TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+}
