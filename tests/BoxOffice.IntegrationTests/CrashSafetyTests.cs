@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using BoxOffice.Contracts;
 using Microsoft.Data.Sqlite;
 
+using BoxOffice.Testing;
+
 namespace BoxOffice.IntegrationTests;
 
 /// <summary>Against a real server process on a real file: what was acknowledged survives SIGKILL.</summary>

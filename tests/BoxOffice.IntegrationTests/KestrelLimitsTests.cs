@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 
+using BoxOffice.Testing;
+
 namespace BoxOffice.IntegrationTests;
 
 /// <summary>Limits that only real Kestrel enforces; the in-memory test host does not.</summary>
