@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace BoxOffice.IntegrationTests;
 
 /// <summary>The real server in memory, on its own SQLite file that it deletes afterwards.</summary>
-public sealed class BoxOfficeApp : WebApplicationFactory<Program>
+public class BoxOfficeApp : WebApplicationFactory<Program>
 {
     public const string AdminToken = "integration-admin-token";
 
@@ -50,6 +50,7 @@ public sealed class BoxOfficeApp : WebApplicationFactory<Program>
         await base.DisposeAsync();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
             File.Delete(DatabasePath + suffix);
+        GC.SuppressFinalize(this);
     }
 
     public static object Seats(params (string Seat, string Name)[] seats) =>

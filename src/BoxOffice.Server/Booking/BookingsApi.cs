@@ -23,7 +23,7 @@ public static class BookingsApi
     }
 
     private static async Task<Results<Created<BookingResponse>, ValidationProblem, ProblemHttpResult>> Book(
-        string id, BookingRequest request, BookingDesks desks, RaceLab? lab, CancellationToken cancellationToken)
+        string id, BookingRequest request, BookingDesks desks, [FromServices] RaceLab? lab, CancellationToken cancellationToken)
     {
         if (request.Mode is { } mode && mode != "desk")
             return await LabApi.BookAsync(lab, id, request, cancellationToken);
