@@ -20,7 +20,7 @@ foreach (var option in new Option[] { urls, adminToken, json })
     root.Options.Add(option);
 }
 
-Command Scenario(string name, string description, Option[] options, Func<ParseResult, Target, CancellationToken, Task<Report>> run)
+Command Scenario(string name, string description, Option[] options, Func<ParseResult, Target, CancellationToken, Task<Report[]>> run)
 {
     var command = new Command(name, description);
     foreach (var option in options)
@@ -32,24 +32,26 @@ Command Scenario(string name, string description, Option[] options, Func<ParseRe
         bounded.CancelAfter(TimeSpan.FromMinutes(10));
         var connectionCount = Math.Max(parse.GetValue(connections), parse.GetValue(users));
         using var target = new Target(parse.GetValue(urls)!, parse.GetValue(adminToken), connectionCount);
-        var report = await run(parse, target, bounded.Token);
-        report.Print(parse.GetValue(json));
+        foreach (var report in await run(parse, target, bounded.Token))
+            report.Print(parse.GetValue(json));
         return 0;
     });
     return command;
 }
 
 root.Subcommands.Add(Scenario("contention", "A fresh event of --seats seats; --users buyers at once, best-available for one seat each",
-    [seats, users], (p, t, c) => Rush.ContentionAsync(t, p.GetValue(seats), p.GetValue(users), mode: null, c)));
+    [seats, users], async (p, t, c) => [await Rush.ContentionAsync(t, p.GetValue(seats), p.GetValue(users), c)]));
 root.Subcommands.Add(Scenario("hotseat", "--users buyers at once for the same named seat; exactly one may win",
-    [users], (p, t, c) => Rush.HotSeatAsync(t, p.GetValue(users), c)));
+    [users], async (p, t, c) => [await Rush.HotSeatAsync(t, p.GetValue(users), c)]));
 root.Subcommands.Add(Scenario("throughput", "--connections workers book distinct free seats across --events events for --duration seconds",
-    [connections, duration, events], (p, t, c) => SimpleScenarios.ThroughputAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), p.GetValue(events), c)));
+    [connections, duration, events], async (p, t, c) => [await SimpleScenarios.ThroughputAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), p.GetValue(events), c)]));
 root.Subcommands.Add(Scenario("reads", "--connections workers read one seat map for --duration seconds",
-    [connections, duration], (p, t, c) => SimpleScenarios.ReadsAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)));
+    [connections, duration], async (p, t, c) => [await SimpleScenarios.ReadsAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)]));
 root.Subcommands.Add(Scenario("ceiling", "--connections workers call a no-op route for --duration seconds",
-    [connections, duration], (p, t, c) => SimpleScenarios.CeilingAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)));
+    [connections, duration], async (p, t, c) => [await SimpleScenarios.CeilingAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)]));
 root.Subcommands.Add(Scenario("fanout", "--clients WebSocket clients watch one event while --bookings bookings happen",
-    [clients, bookings], (p, t, c) => Fanout.RunAsync(t, p.GetValue(clients), p.GetValue(bookings), c)));
+    [clients, bookings], async (p, t, c) => [await Fanout.RunAsync(t, p.GetValue(clients), p.GetValue(bookings), c)]));
+root.Subcommands.Add(Scenario("lab", "The contention rush against each race-lab strategy (naive, occ, lock, desk); the server needs --Lab:Enabled=true",
+    [seats, users], (p, t, c) => Rush.LabAsync(t, p.GetValue(seats), p.GetValue(users), c)));
 
 return await root.Parse(args).InvokeAsync();

@@ -54,6 +54,26 @@ public sealed class Target : IDisposable
         return (await response.Content.ReadFromJsonAsync<EventAudit>(cancellationToken))!;
     }
 
+    /// <summary>A race-lab event (the server needs <c>Lab:Enabled=true</c>); returns its id.</summary>
+    public async Task<string> CreateLabEventAsync(int seats, CancellationToken cancellationToken)
+    {
+        using var request = AdminRequest(HttpMethod.Post, "/api/lab/events");
+        request.Content = JsonContent.Create(new { seats });
+        using var response = await _clients[0].SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            throw new InvalidOperationException("The server has no race lab: start it with --Lab:Enabled=true.");
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<LabResult>(cancellationToken))!.EventId;
+    }
+
+    public async Task<LabResult> LabResultAsync(string eventId, CancellationToken cancellationToken)
+    {
+        using var request = AdminRequest(HttpMethod.Get, $"/api/lab/events/{eventId}");
+        using var response = await _clients[0].SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<LabResult>(cancellationToken))!;
+    }
+
     /// <summary>A stadium-shaped event with rows of 25, as many rows as the seat count needs.</summary>
     public static object Grid(int seats) =>
         new { template = "stadium", sections = 1, rows = (seats + 24) / 25, seatsPerRow = Math.Min(seats, 25) };

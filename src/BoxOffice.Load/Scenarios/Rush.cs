@@ -12,11 +12,11 @@ namespace BoxOffice.Load.Scenarios;
 /// </summary>
 public static class Rush
 {
-    public static async Task<Report> ContentionAsync(Target target, int seats, int users, string? mode, CancellationToken cancellationToken)
+    public static async Task<Report> ContentionAsync(Target target, int seats, int users, CancellationToken cancellationToken)
     {
         var eventId = Target.NewEventId("contention");
         await target.CreateEventAsync(eventId, Target.Grid(seats), cancellationToken);
-        var outcome = await RunAsync(users, index => new { count = 1, names = new[] { $"Buyer {index}" }, mode }, target, eventId, cancellationToken);
+        var outcome = await RunAsync(users, index => new { count = 1, names = new[] { $"Buyer {index}" } }, target, eventId, cancellationToken);
         var audit = await target.AuditAsync(eventId, cancellationToken);
         var lost = await CountLostAsync(target, outcome.Booked, cancellationToken);
         var doubleBooked = outcome.Booked.SelectMany(b => b.Seats).GroupBy(s => s.Seat).Count(g => g.Count() > 1);
@@ -33,6 +33,42 @@ public static class Rush
             .Add("anomalies (audit)", audit.Anomalies.Count)
             .Add("wall time", Math.Round(outcome.Wall.TotalMilliseconds), "ms")
             .AddLatencies("", outcome.Latencies);
+    }
+
+    /// <summary>
+    /// The same rush against each strategy of the server's race lab (<c>Lab:Enabled=true</c>), one fresh
+    /// lab event per strategy, judged by what the database says afterwards.
+    /// </summary>
+    public static async Task<Report[]> LabAsync(Target target, int seats, int users, CancellationToken cancellationToken)
+    {
+        var reports = new List<Report>();
+        foreach (var mode in new[] { "naive", "occ", "lock", "desk" })
+        {
+            var eventId = await target.CreateLabEventAsync(seats, cancellationToken);
+            var outcome = await RunAsync(users, index => new { count = 1, names = new[] { $"Buyer {index}" }, mode }, target, eventId, cancellationToken);
+            LabResult result;
+            if (mode == "desk")
+            {
+                var audit = await target.AuditAsync(eventId, cancellationToken);
+                result = new LabResult(eventId, seats, outcome.Booked.Count, audit.Counts["booked"], await CountLostAsync(target, outcome.Booked, cancellationToken),
+                    audit.Anomalies.Count(a => a.Kind == "double_claim"), audit.Counts["available"]);
+            }
+            else
+            {
+                result = await target.LabResultAsync(eventId, cancellationToken);
+            }
+            reports.Add(new Report($"lab: {mode}")
+                .Add("told success", result.ToldSuccess)
+                .Add("seats claimed", result.SeatsClaimed)
+                .Add("lost updates", result.LostUpdates)
+                .Add("double-booked seats", result.DoubleBookedSeats)
+                .Add("unsold seats", result.UnsoldSeats)
+                .Add("refused", outcome.Conflicts)
+                .Add("errors", outcome.Errors)
+                .Add("wall time", Math.Round(outcome.Wall.TotalMilliseconds), "ms")
+                .Add("p99", Math.Round(outcome.Latencies.Percentile(99), 1), "ms"));
+        }
+        return [.. reports];
     }
 
     public static async Task<Report> HotSeatAsync(Target target, int users, CancellationToken cancellationToken)
