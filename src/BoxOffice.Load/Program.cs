@@ -32,9 +32,17 @@ Command Scenario(string name, string description, Option[] options, Func<ParseRe
         bounded.CancelAfter(TimeSpan.FromMinutes(10));
         var connectionCount = Math.Max(parse.GetValue(connections), parse.GetValue(users));
         using var target = new Target(parse.GetValue(urls)!, parse.GetValue(adminToken), connectionCount);
-        foreach (var report in await run(parse, target, bounded.Token))
-            report.Print(parse.GetValue(json));
-        return 0;
+        try
+        {
+            foreach (var report in await run(parse, target, bounded.Token))
+                report.Print(parse.GetValue(json));
+            return 0;
+        }
+        catch (Exception error) when (error is InvalidOperationException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"{name}: {error.Message}");
+            return 1;
+        }
     });
     return command;
 }
@@ -51,6 +59,8 @@ root.Subcommands.Add(Scenario("ceiling", "--connections workers call a no-op rou
     [connections, duration], async (p, t, c) => [await SimpleScenarios.CeilingAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)]));
 root.Subcommands.Add(Scenario("fanout", "--clients WebSocket clients watch one event while --bookings bookings happen",
     [clients, bookings], async (p, t, c) => [await Fanout.RunAsync(t, p.GetValue(clients), p.GetValue(bookings), c)]));
+root.Subcommands.Add(Scenario("stadium", "A 100,000-seat stadium: cold desk activation, live snapshot size, desk memory",
+    [], async (p, t, c) => [await Stadium.RunAsync(t, c)]));
 root.Subcommands.Add(Scenario("lab", "The contention rush against each race-lab strategy (naive, occ, lock, desk); the server needs --Lab:Enabled=true",
     [seats, users], (p, t, c) => Rush.LabAsync(t, p.GetValue(seats), p.GetValue(users), c)));
 

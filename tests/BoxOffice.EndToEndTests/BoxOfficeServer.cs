@@ -20,13 +20,13 @@ public sealed class BoxOfficeServer : IAsyncDisposable
 
     public string AdminToken { get; }
 
-    public static async Task<BoxOfficeServer> StartAsync(CancellationToken cancellationToken)
+    public static async Task<BoxOfficeServer> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("boxoffice-e2e-");
         var adminToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         try
         {
-            var process = await ServerProcess.StartAsync(Path.Combine(dataDirectory.FullName, "e2e.db"), adminToken, cancellationToken);
+            var process = await ServerProcess.StartAsync(Path.Combine(dataDirectory.FullName, "e2e.db"), adminToken, settings, cancellationToken);
             return new BoxOfficeServer(process, dataDirectory, adminToken);
         }
         catch

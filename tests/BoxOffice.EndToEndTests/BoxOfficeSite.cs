@@ -17,9 +17,14 @@ public sealed class BoxOfficeSite : IAsyncLifetime
 
     private BoxOfficeServer Server => _server ?? throw new InvalidOperationException("The site has not started.");
 
+    public string AdminToken => Server.AdminToken;
+
     public async ValueTask InitializeAsync()
     {
-        _server = await BoxOfficeServer.StartAsync(TestContext.Current.CancellationToken);
+        // The race lab is on for its page; a wide read-to-write gap makes its races certain.
+        _server = await BoxOfficeServer.StartAsync(
+            new Dictionary<string, string> { ["Lab:Enabled"] = "true", ["Lab:DelayMs"] = "20" },
+            TestContext.Current.CancellationToken);
         Api.BaseAddress = _server.BaseAddress;
         try
         {

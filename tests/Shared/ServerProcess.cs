@@ -27,7 +27,8 @@ public sealed class ServerProcess : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Starts a server on a free port with its own database file and admin token, and waits until it is healthy.</summary>
-    public static async Task<ServerProcess> StartAsync(string databasePath, string adminToken, CancellationToken cancellationToken = default)
+    public static async Task<ServerProcess> StartAsync(
+        string databasePath, string adminToken, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
@@ -44,6 +45,8 @@ public sealed class ServerProcess : IAsyncDisposable
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
         var server = new ServerProcess(process, address);
         // Both pipes must be drained, or a chatty server blocks on a full pipe.
