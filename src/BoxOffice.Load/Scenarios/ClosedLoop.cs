@@ -3,12 +3,22 @@ using System.Diagnostics;
 namespace BoxOffice.Load.Scenarios;
 
 /// <summary>
-/// Workers each send one request after another for a fixed time.
-/// It is bounded twice: by the duration, and by the caller's cancellation.
+/// Workers each send one request after another for a fixed time, after an unrecorded warm-up that lets
+/// both processes finish JIT compilation and grow their pools. It is bounded twice: by the duration,
+/// and by the caller's cancellation.
 /// </summary>
 public static class ClosedLoop
 {
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+
     public static async Task<(int Succeeded, int Failed, double Seconds, Latencies Latencies)> RunAsync(
+        int connections, TimeSpan duration, Func<int, CancellationToken, Task<bool>> request, CancellationToken cancellationToken)
+    {
+        await MeasureAsync(connections, WarmUp, request, cancellationToken);
+        return await MeasureAsync(connections, duration, request, cancellationToken);
+    }
+
+    private static async Task<(int Succeeded, int Failed, double Seconds, Latencies Latencies)> MeasureAsync(
         int connections, TimeSpan duration, Func<int, CancellationToken, Task<bool>> request, CancellationToken cancellationToken)
     {
         var latencies = new Latencies();
