@@ -2,7 +2,7 @@ using System.CommandLine;
 using BoxOffice.Load;
 using BoxOffice.Load.Scenarios;
 
-var urls = new Option<Uri[]>("--url") { Description = "Server address; repeat for several processes", DefaultValueFactory = _ => [new Uri("http://127.0.0.1:5080")], AllowMultipleArgumentsPerToken = true };
+var urls = new Option<string[]>("--url") { Description = "Server address; repeat for several processes", DefaultValueFactory = _ => ["http://127.0.0.1:5080"], AllowMultipleArgumentsPerToken = true };
 var adminToken = new Option<string?>("--admin-token") { Description = "Admin token (default: $BOXOFFICE_ADMIN_TOKEN)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BOXOFFICE_ADMIN_TOKEN") };
 var json = new Option<bool>("--json") { Description = "Print one machine-readable JSON line instead of a table" };
 var seats = new Option<int>("--seats") { DefaultValueFactory = _ => 1000 };
@@ -31,7 +31,7 @@ Command Scenario(string name, string description, Option[] options, Func<ParseRe
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(TimeSpan.FromMinutes(10));
         var connectionCount = Math.Max(parse.GetValue(connections), parse.GetValue(users));
-        using var target = new Target(parse.GetValue(urls)!, parse.GetValue(adminToken), connectionCount);
+        using var target = new Target(parse.GetValue(urls)!.Select(url => new Uri(url, UriKind.Absolute)).ToArray(), parse.GetValue(adminToken), connectionCount);
         try
         {
             foreach (var report in await run(parse, target, bounded.Token))
