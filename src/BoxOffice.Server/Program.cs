@@ -1,6 +1,7 @@
 using BoxOffice.Server;
 using BoxOffice.Server.Admin;
 using BoxOffice.Server.Booking;
+using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Compat;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Lab;
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddHosting();
 builder.AddStorage();
 builder.AddBooking();
+builder.AddCheckout();
 builder.AddAdmin();
 builder.AddLab();
 
@@ -26,6 +28,7 @@ app.MapHealthChecks("/health");
 app.MapPing();
 app.MapEventsApi();
 app.MapBookingsApi();
+app.MapCheckoutApi();
 app.MapLiveApi();
 app.MapCompatApi();
 app.MapLabApi();

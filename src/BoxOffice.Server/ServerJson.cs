@@ -21,6 +21,13 @@ namespace BoxOffice.Server;
 [JsonSerializable(typeof(CompatSeat[]))]
 [JsonSerializable(typeof(CompatBookRequest))]
 [JsonSerializable(typeof(CompatMessage))]
+[JsonSerializable(typeof(CreateOrderRequest))]
+[JsonSerializable(typeof(OrderCreated))]
+[JsonSerializable(typeof(OrderView))]
+[JsonSerializable(typeof(PaymentView))]
+[JsonSerializable(typeof(PaymentWebhook))]
+[JsonSerializable(typeof(WebhookAnswer))]
+[JsonSerializable(typeof(PaymentDecision))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ServerJson : JsonSerializerContext;

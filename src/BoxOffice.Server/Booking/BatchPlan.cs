@@ -1,4 +1,5 @@
 using BoxOffice.Contracts;
+using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Storage;
 
 namespace BoxOffice.Server.Booking;
@@ -41,10 +42,62 @@ public sealed class BatchPlan
 
     private void Book(SeatMap map, int seat, string reference, string name)
     {
+        ReleaseLapsedHold(map, seat);
         map.Book(seat, reference, name);
         _writes.Add(new ClaimSeat(map.Layout.Seats[seat].Label, reference, name));
         _changes.Add(new SeatChange(seat, SeatStatus.Booked, name));
         AvailableDelta--;
+    }
+
+    /// <summary>A new order holding the given seats until its deadline.</summary>
+    public void HoldAll(SeatMap map, NewOrder order, DeskOrder tracked)
+    {
+        _writes.Add(new InsertOrder(order));
+        foreach (var (seat, name) in tracked.Seats)
+        {
+            ReleaseLapsedHold(map, seat);
+            map.Hold(seat, order.OrderId, name);
+            _writes.Add(new HoldSeat(map.Layout.Seats[seat].Label, order.OrderId, name));
+            _changes.Add(new SeatChange(seat, SeatStatus.Held, null));
+            AvailableDelta--;
+        }
+        map.Track(tracked);
+    }
+
+    /// <summary>
+    /// Moves an order through one transition of the state machine, with its effect on the seats it
+    /// still holds, as one compare-and-set. Throws on an illegal transition.
+    /// </summary>
+    public OrderTransition Transition(SeatMap map, DeskOrder order, OrderTrigger trigger)
+    {
+        var transition = OrderStateMachine.Apply(order.State, trigger);
+        _writes.Add(new TransitionOrder(order.OrderId, order.State, transition.To, transition.RefundDue));
+        foreach (var (seat, name) in order.Seats)
+        {
+            if (!map.IsHeldBy(seat, order.OrderId))
+                continue;
+            var label = map.Layout.Seats[seat].Label;
+            if (transition.Seats == SeatEffect.Book)
+            {
+                map.Confirm(seat);
+                _writes.Add(new ConfirmSeat(label, order.OrderId));
+                _changes.Add(new SeatChange(seat, SeatStatus.Booked, name));
+            }
+            else if (transition.Seats == SeatEffect.Release)
+            {
+                Release(map, seat);
+            }
+        }
+        order.State = transition.To;
+        order.RefundDue |= transition.RefundDue;
+        return transition;
+    }
+
+    /// <summary>Someone wants a seat whose hold has lapsed: the lapsed order expires in the same commit, releasing all its seats.</summary>
+    private void ReleaseLapsedHold(SeatMap map, int seat)
+    {
+        if (map.LapsedHoldOn(seat) is { } lapsed)
+            Transition(map, lapsed, OrderTrigger.DeadlinePassed);
     }
 
     public void Release(SeatMap map, int seat)

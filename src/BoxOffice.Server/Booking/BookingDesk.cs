@@ -90,6 +90,8 @@ public sealed partial class BookingDesk
     {
         if (_stale && !await TryReloadAsync(reads.Concat(writes)))
             return;
+        // One clock reading per batch: every decision in it agrees on which holds have lapsed.
+        _map.NowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
 
         // Reads see the committed map: they run before this batch's writes are staged.
         foreach (var read in reads)
@@ -134,6 +136,7 @@ public sealed partial class BookingDesk
             {
                 if (_stale && !await TryReloadAsync([write]))
                     break;
+                _map.NowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
                 var plan = new BatchPlan();
                 try
                 {
@@ -161,7 +164,7 @@ public sealed partial class BookingDesk
         if (plan.IsEmpty)
             return;
         var from = _map.Version;
-        var batch = new CommitBatch(Definition.Id, from, from + 1, plan.AvailableDelta, _time.GetUtcNow().ToUnixTimeMilliseconds(), plan.Writes);
+        var batch = new CommitBatch(Definition.Id, from, from + 1, plan.AvailableDelta, _map.NowMs, plan.Writes);
         await _store.CommitAsync(batch, CancellationToken.None);
         _map.Version = batch.ToVersion;
         Feed.Publish(new SeatDelta(from, batch.ToVersion, plan.Changes));
@@ -174,7 +177,7 @@ public sealed partial class BookingDesk
             var stored = await _store.LoadEventAsync(Definition.Id, CancellationToken.None)
                 ?? throw new InvalidOperationException($"Event {Definition.Id} disappeared from the store.");
             var versionBefore = _map.Version;
-            _map = new SeatMap(Definition, stored.Event.Version, stored.Seats, Feed);
+            _map = new SeatMap(Definition, stored.Event.Version, stored.Seats, stored.Orders.Select(o => o.ToDeskOrder(Definition.Layout)), Feed);
             _stale = false;
             if (_map.Version != versionBefore)
                 Feed.Restart(_map.Version);

@@ -93,7 +93,8 @@ public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILogger
         if (stored is null)
             return null;
         var definition = EventCatalog.ToDefinition(stored.Event);
-        var map = new SeatMap(definition, stored.Event.Version, stored.Seats, new ChangeFeed(stored.Event.Version));
+        var orders = stored.Orders.Select(order => order.ToDeskOrder(definition.Layout));
+        var map = new SeatMap(definition, stored.Event.Version, stored.Seats, orders, new ChangeFeed(stored.Event.Version));
         return new BookingDesk(map, store, time, _logger);
     }
 }

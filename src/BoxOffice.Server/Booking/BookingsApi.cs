@@ -40,12 +40,22 @@ public static class BookingsApi
             BookResult.Booked booked => TypedResults.Created(
                 $"/api/bookings/{booked.Reference}",
                 new BookingResponse(booked.Reference, token, id, booked.Seats)),
-            BookResult.Unavailable unavailable => SeatsUnavailable(unavailable.Seats),
-            BookResult.UnknownSeats unknown => UnknownSeats(id, unknown.Seats),
-            BookResult.NotEnough notEnough => NotEnoughSeats(notEnough.Available),
-            var other => throw new InvalidOperationException($"Unexpected result {other}."),
+            var refusal => Refusal(id, refusal),
         };
     }
+
+    /// <summary>Why a desk refused seats, as problem+json.</summary>
+    internal static ProblemHttpResult Refusal(string eventId, BookResult refusal) => refusal switch
+    {
+        BookResult.Unavailable unavailable => SeatsUnavailable(unavailable.Seats),
+        BookResult.UnknownSeats unknown => UnknownSeats(eventId, unknown.Seats),
+        BookResult.NotEnough notEnough => NotEnoughSeats(notEnough.Available),
+        BookResult.CheckoutRequired => TypedResults.Problem(
+            title: "Checkout required",
+            detail: $"Event {eventId} sells paid seats: create an order with POST /api/orders.",
+            statusCode: StatusCodes.Status409Conflict),
+        _ => throw new InvalidOperationException($"Unexpected result {refusal}."),
+    };
 
     private static (DeskCommand<BookResult>? Command, Dictionary<string, string[]> Errors) ToCommand(BookingRequest request, string reference, string tokenHash)
     {

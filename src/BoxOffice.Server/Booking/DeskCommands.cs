@@ -52,6 +52,9 @@ public abstract record BookResult
 
     public sealed record UnknownSeats(IReadOnlyList<string> Seats) : BookResult;
 
+    /// <summary>The event is paid: seats are sold through <c>POST /api/orders</c>, never booked directly.</summary>
+    public sealed record CheckoutRequired : BookResult;
+
     /// <summary>Best-available found no seats to fit; <c>Available</c> says how many of the asked category are left.</summary>
     public sealed record NotEnough(int Available) : BookResult;
 }
@@ -68,23 +71,11 @@ public sealed class BookSeats(
 {
     protected override BookResult Decide(SeatMap map, BatchPlan plan)
     {
-        var indexes = new int[seats.Count];
-        List<string>? unknown = null;
-        for (var i = 0; i < seats.Count; i++)
-        {
-            if (!map.Layout.TryGetIndex(seats[i].Seat, out indexes[i]))
-                (unknown ??= []).Add(seats[i].Seat);
-        }
-        if (unknown is not null)
-            return new BookResult.UnknownSeats(unknown);
-
-        var seen = new HashSet<int>();
-        var unavailable = indexes
-            .Where(index => map.StatusOf(index) != SeatStatus.Available || !seen.Add(index))
-            .Select(index => map.Layout.Seats[index].Label)
-            .ToArray();
-        if (unavailable.Length > 0)
-            return new BookResult.Unavailable(unavailable);
+        if (map.Event.IsPaid)
+            return new BookResult.CheckoutRequired();
+        var (indexes, refusal) = SeatSelection.Resolve(map, seats.Select(s => s.Seat).ToArray());
+        if (refusal is not null)
+            return refusal;
 
         if (movePassengers)
         {
@@ -94,7 +85,7 @@ public sealed class BookSeats(
                     plan.Release(map, previous);
             }
         }
-        return plan.BookAll(map, reference, manageTokenHash, indexes, seats.Select(s => s.Name).ToArray());
+        return plan.BookAll(map, reference, manageTokenHash, indexes!, seats.Select(s => s.Name).ToArray());
     }
 }
 
@@ -112,11 +103,10 @@ public sealed class BookBestAvailable(
 {
     protected override BookResult Decide(SeatMap map, BatchPlan plan)
     {
-        var seats = SeatPicker.PickTogether(map, names.Count, category)
-            ?? (together ? null : SeatPicker.PickNearest(map, names.Count, category));
-        if (seats is null)
-            return new BookResult.NotEnough(SeatPicker.CountEligible(map, category));
-        return plan.BookAll(map, reference, manageTokenHash, seats, names);
+        if (map.Event.IsPaid)
+            return new BookResult.CheckoutRequired();
+        var (seats, refusal) = SeatSelection.Pick(map, names.Count, together, category);
+        return refusal ?? plan.BookAll(map, reference, manageTokenHash, seats!, names);
     }
 }
 

@@ -1,3 +1,4 @@
+using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 
@@ -21,9 +22,16 @@ public sealed class SeatMap
     private readonly string?[] _bookings;
     private readonly string?[] _occupants;
     private readonly int[] _counts = new int[4];
-    private readonly int[] _availableInRow;
+    private readonly int[] _claimableInRow;
+    private readonly Dictionary<string, DeskOrder> _orders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeskOrder> _ordersByKey = new(StringComparer.Ordinal);
 
     public SeatMap(EventDefinition definition, long version, IEnumerable<StoredSeat> claimed, ChangeFeed feed)
+        : this(definition, version, claimed, [], feed)
+    {
+    }
+
+    public SeatMap(EventDefinition definition, long version, IEnumerable<StoredSeat> claimed, IEnumerable<DeskOrder> orders, ChangeFeed feed)
     {
         Event = definition;
         Feed = feed;
@@ -45,13 +53,15 @@ public sealed class SeatMap
             _bookings[index] = seat.BookingReference;
             _occupants[index] = seat.Name;
         }
-        _availableInRow = new int[layout.Rows.Count];
+        _claimableInRow = new int[layout.Rows.Count];
         for (var i = 0; i < _statuses.Length; i++)
         {
             _counts[(int)_statuses[i]]++;
-            if (_statuses[i] == SeatStatus.Available)
-                _availableInRow[layout.RowOf[i]]++;
+            if (_statuses[i] is SeatStatus.Available or SeatStatus.Held)
+                _claimableInRow[layout.RowOf[i]]++;
         }
+        foreach (var order in orders)
+            Track(order);
     }
 
     public EventDefinition Event { get; }
@@ -63,11 +73,54 @@ public sealed class SeatMap
 
     public long Version { get; set; }
 
-    public int Count(SeatStatus status) => _counts[(int)status];
+    /// <summary>The desk's clock for the batch it is handling, in unix milliseconds; holds lapse against it.</summary>
+    public long NowMs { get; set; }
 
-    public SeatStatus StatusOf(int seat) => _statuses[seat];
+    /// <summary>Seats in each status as a buyer sees them now: a lapsed hold counts as available.</summary>
+    public int Count(SeatStatus status)
+    {
+        var lapsed = status is SeatStatus.Available or SeatStatus.Held
+            ? _orders.Values.Where(HoldHasLapsed).Sum(order => order.Seats.Count)
+            : 0;
+        return status switch
+        {
+            SeatStatus.Available => _counts[(int)status] + lapsed,
+            SeatStatus.Held => _counts[(int)status] - lapsed,
+            _ => _counts[(int)status],
+        };
+    }
 
-    public int AvailableInRow(int row) => _availableInRow[row];
+    /// <summary>A seat's status as a buyer sees it now. It is derived: a hold whose order's deadline has passed is available, whether or not anything has swept it yet.</summary>
+    public SeatStatus StatusOf(int seat)
+    {
+        var status = _statuses[seat];
+        return status == SeatStatus.Held && _bookings[seat] is { } orderId && _orders.TryGetValue(orderId, out var order) && HoldHasLapsed(order)
+            ? SeatStatus.Available
+            : status;
+    }
+
+    /// <summary>Seats in the row that are available or held; held ones may have lapsed, so the picker checks each.</summary>
+    public int ClaimableInRow(int row) => _claimableInRow[row];
+
+    public DeskOrder? FindOrder(string orderId) => _orders.GetValueOrDefault(orderId);
+
+    public DeskOrder? FindOrderByKey(string idempotencyKey) => _ordersByKey.GetValueOrDefault(idempotencyKey);
+
+    public void Track(DeskOrder order)
+    {
+        _orders[order.OrderId] = order;
+        _ordersByKey[order.IdempotencyKey] = order;
+    }
+
+    public bool IsHeldBy(int seat, string orderId) => _statuses[seat] == SeatStatus.Held && _bookings[seat] == orderId;
+
+    /// <summary>The order holding this seat if its deadline has passed and the hold has not been released yet.</summary>
+    public DeskOrder? LapsedHoldOn(int seat) =>
+        _statuses[seat] == SeatStatus.Held && _bookings[seat] is { } orderId && _orders.TryGetValue(orderId, out var order) && HoldHasLapsed(order)
+            ? order
+            : null;
+
+    private bool HoldHasLapsed(DeskOrder order) => order.State == OrderState.AwaitingPayment && order.ExpiresAtMs <= NowMs;
 
     public string? BookingOf(int seat) => _bookings[seat];
 
@@ -80,6 +133,16 @@ public sealed class SeatMap
         _occupants[seat] = name;
     }
 
+    public void Hold(int seat, string orderId, string name)
+    {
+        Set(seat, SeatStatus.Held);
+        _bookings[seat] = orderId;
+        _occupants[seat] = name;
+    }
+
+    /// <summary>A held seat becomes booked by the order that held it.</summary>
+    public void Confirm(int seat) => Set(seat, SeatStatus.Booked);
+
     public void Release(int seat)
     {
         Set(seat, SeatStatus.Available);
@@ -91,10 +154,10 @@ public sealed class SeatMap
     public int SeatOccupiedBy(string name) => Array.IndexOf(_occupants, name);
 
     /// <summary>One character per seat in layout order, the compact form the live snapshot sends.</summary>
-    public string EncodeStatuses() => string.Create(_statuses.Length, _statuses, static (chars, statuses) =>
+    public string EncodeStatuses() => string.Create(_statuses.Length, this, static (chars, map) =>
     {
-        for (var i = 0; i < statuses.Length; i++)
-            chars[i] = StatusCode(statuses[i]);
+        for (var i = 0; i < chars.Length; i++)
+            chars[i] = StatusCode(map.StatusOf(i));
     });
 
     public static char StatusCode(SeatStatus status) => status switch
@@ -125,10 +188,10 @@ public sealed class SeatMap
     private void Set(int seat, SeatStatus status)
     {
         var row = Layout.RowOf[seat];
-        if (_statuses[seat] == SeatStatus.Available)
-            _availableInRow[row]--;
-        if (status == SeatStatus.Available)
-            _availableInRow[row]++;
+        if (_statuses[seat] is SeatStatus.Available or SeatStatus.Held)
+            _claimableInRow[row]--;
+        if (status is SeatStatus.Available or SeatStatus.Held)
+            _claimableInRow[row]++;
         _counts[(int)_statuses[seat]]--;
         _counts[(int)status]++;
         _statuses[seat] = status;

@@ -24,7 +24,7 @@ public static class SeatPicker
             // Rows come best first: once a row's best seat is worse than the block found, no later row can win.
             if (layout.RowBestScores[rowIndex] > bestScore)
                 break;
-            if (map.AvailableInRow(rowIndex) < count)
+            if (map.ClaimableInRow(rowIndex) < count)
                 continue;
 
             var runStart = 0;

@@ -6,4 +6,8 @@ public sealed record EventDefinition(
     string Title,
     Layout Layout,
     IReadOnlyDictionary<string, long> Prices,
-    string Currency);
+    string Currency)
+{
+    /// <summary>Paid events sell through checkout (hold, pay, ticket); free ones book directly.</summary>
+    public bool IsPaid => Prices.Values.Any(price => price > 0);
+}

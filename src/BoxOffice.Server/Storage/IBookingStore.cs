@@ -1,4 +1,6 @@
 using BoxOffice.Contracts;
+using BoxOffice.Server.Checkout;
+using BoxOffice.Server.Events;
 
 namespace BoxOffice.Server.Storage;
 
@@ -24,6 +26,25 @@ public interface IBookingStore
 
     Task<StoredBooking?> GetBookingAsync(string reference, CancellationToken cancellationToken);
 
+    Task<StoredOrder?> GetOrderAsync(string orderId, CancellationToken cancellationToken);
+
+    /// <summary>The order an idempotency key created, if any.</summary>
+    Task<StoredOrder?> FindOrderByKeyAsync(string idempotencyKey, CancellationToken cancellationToken);
+
+    Task<StoredOrder?> FindOrderByPaymentAsync(string paymentId, CancellationToken cancellationToken);
+
+    /// <summary>Unpaid orders past their deadline, and paid orders not yet ticketed.</summary>
+    Task<IReadOnlyList<DueOrder>> DueOrdersAsync(long nowMs, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Issues ticket number <paramref name="number"/> of a paid order, as a compare-and-set on the count
+    /// issued so far; the last one moves the order to ticketed. False, changing nothing, if it was already issued.
+    /// </summary>
+    Task<bool> IssueTicketAsync(string orderId, StoredTicket ticket, int number, bool last, long nowMs, CancellationToken cancellationToken);
+
+    /// <summary>A random secret generated once per database and kept in it, so it survives restarts.</summary>
+    Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>What the database itself says about an event, checked against its own invariants; null if unknown.</summary>
     Task<StoredAudit?> AuditAsync(string eventId, CancellationToken cancellationToken);
 }
@@ -41,7 +62,45 @@ public sealed record EventRow(
     long Version,
     long CreatedAtMs);
 
-public sealed record StoredEvent(EventRow Event, IReadOnlyList<StoredSeat> Seats);
+/// <summary>An event as its desk needs it: the event row, every seat that is not plainly available, and its orders.</summary>
+public sealed record StoredEvent(EventRow Event, IReadOnlyList<StoredSeat> Seats, IReadOnlyList<StoredOrder> Orders);
+
+/// <summary>An order with its seats (released ones too), its tickets and the webhook outcomes it has received.</summary>
+public sealed record StoredOrder(
+    string OrderId,
+    string EventId,
+    string IdempotencyKey,
+    string RequestHash,
+    string PaymentId,
+    long Amount,
+    string Currency,
+    OrderState State,
+    bool RefundDue,
+    long ExpiresAtMs,
+    int TicketsTotal,
+    int TicketsIssued,
+    IReadOnlyList<StoredBookingSeat> Seats,
+    IReadOnlyList<StoredTicket> Tickets,
+    IReadOnlyList<string> PaymentsReceived)
+{
+    public DeskOrder ToDeskOrder(Layout layout) => new()
+    {
+        OrderId = OrderId,
+        PaymentId = PaymentId,
+        IdempotencyKey = IdempotencyKey,
+        RequestHash = RequestHash,
+        ExpiresAtMs = ExpiresAtMs,
+        Seats = Seats.Select(seat => (layout.TryGetIndex(seat.Seat, out var index) ? index : -1, seat.Name)).Where(seat => seat.Item1 >= 0).ToArray(),
+        State = State,
+        RefundDue = RefundDue,
+        PaymentsReceived = new HashSet<string>(PaymentsReceived, StringComparer.Ordinal),
+    };
+}
+
+public sealed record StoredTicket(string Code, string Seat, string Name);
+
+/// <summary>An order whose next step is due: expiry for an unpaid one past its deadline, ticketing for a paid one.</summary>
+public sealed record DueOrder(string OrderId, string EventId, OrderState State);
 
 public sealed record StoredSeat(string Seat, string Status, string? BookingReference, string? Name);
 
@@ -73,6 +132,31 @@ public sealed record ClaimSeat(string Seat, string Reference, string Name) : Sto
 public sealed record ReleaseSeat(string Seat, string Reference) : StoreWrite;
 
 public sealed record CancelBooking(string Reference) : StoreWrite;
+
+/// <summary>A new order, and the booking record its held seats are claimed under (its reference is the order id).</summary>
+public sealed record InsertOrder(NewOrder Order) : StoreWrite;
+
+public sealed record NewOrder(
+    string OrderId,
+    string IdempotencyKey,
+    string RequestHash,
+    string Email,
+    string ManageTokenHash,
+    string PaymentId,
+    long Amount,
+    string Currency,
+    long ExpiresAtMs,
+    int TicketsTotal);
+
+public sealed record HoldSeat(string Seat, string OrderId, string Name) : StoreWrite;
+
+public sealed record ConfirmSeat(string Seat, string OrderId) : StoreWrite;
+
+/// <summary>A compare-and-set on the order's state: it fails, and the batch with it, unless the order is still <c>From</c>.</summary>
+public sealed record TransitionOrder(string OrderId, OrderState From, OrderState To, bool RefundDue) : StoreWrite;
+
+/// <summary>A webhook outcome applied once: the key (payment, status) refuses a second row.</summary>
+public sealed record RecordPayment(string PaymentId, string Status) : StoreWrite;
 
 /// <summary>A conditional write found the database in a state the desk did not expect; nothing was committed.</summary>
 public sealed class StoreConflictException(string message) : Exception(message);

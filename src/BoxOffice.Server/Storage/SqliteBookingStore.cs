@@ -1,6 +1,8 @@
 using BoxOffice.Contracts;
 using System.Text.Json;
 using System.Threading.Channels;
+using System.Security.Cryptography;
+using BoxOffice.Server.Checkout;
 using Microsoft.Data.Sqlite;
 
 namespace BoxOffice.Server.Storage;
@@ -124,7 +126,8 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
                     reader.IsDBNull(3) ? null : reader.GetString(3)));
             }
         }
-        return new StoredEvent(row, seats);
+        var orders = await ReadOrdersAsync(connection, transaction, "o.event_id = @key", eventId, cancellationToken);
+        return new StoredEvent(row, seats, orders);
     }
 
     public Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken) =>
@@ -215,6 +218,26 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
             case CancelBooking cancel:
                 Expect(write, batch, await commands.CancelBooking.Run(transaction, cancellationToken, cancel.Reference, batch.NowMs));
                 break;
+            case InsertOrder { Order: var order }:
+                Expect(write, batch, await commands.InsertBooking.Run(transaction, cancellationToken, order.OrderId, batch.EventId, order.ManageTokenHash, batch.NowMs));
+                Expect(write, batch, await commands.InsertOrder.Run(transaction, cancellationToken,
+                    order.OrderId, batch.EventId, order.IdempotencyKey, order.RequestHash, order.Email, order.PaymentId,
+                    order.Amount, order.Currency, order.ExpiresAtMs, order.TicketsTotal, batch.NowMs));
+                break;
+            case HoldSeat hold:
+                Expect(write, batch, await commands.HoldSeat.Run(transaction, cancellationToken, batch.EventId, hold.Seat, hold.OrderId, batch.ToVersion));
+                Expect(write, batch, await commands.InsertBookingSeat.Run(transaction, cancellationToken, hold.OrderId, batch.EventId, hold.Seat, hold.Name));
+                break;
+            case ConfirmSeat confirm:
+                Expect(write, batch, await commands.ConfirmSeat.Run(transaction, cancellationToken, batch.EventId, confirm.Seat, confirm.OrderId, batch.ToVersion));
+                break;
+            case TransitionOrder transition:
+                Expect(write, batch, await commands.TransitionOrder.Run(transaction, cancellationToken,
+                    transition.OrderId, OrderStateMachine.Name(transition.From), OrderStateMachine.Name(transition.To), transition.RefundDue ? 1 : 0, batch.NowMs));
+                break;
+            case RecordPayment payment:
+                Expect(write, batch, await commands.RecordPayment.Run(transaction, cancellationToken, payment.PaymentId, payment.Status, batch.NowMs));
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(write), write, "Unknown store write.");
         }
@@ -254,6 +277,132 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
                 seats.Add(new StoredBookingSeat(reader.GetString(4), reader.GetString(5), !reader.IsDBNull(6)));
         }
         return booking;
+    }
+
+    public async Task<StoredOrder?> GetOrderAsync(string orderId, CancellationToken cancellationToken) =>
+        await ReadOneOrderAsync("o.order_id = @key", orderId, cancellationToken);
+
+    public async Task<StoredOrder?> FindOrderByKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        await ReadOneOrderAsync("o.idempotency_key = @key", idempotencyKey, cancellationToken);
+
+    public async Task<StoredOrder?> FindOrderByPaymentAsync(string paymentId, CancellationToken cancellationToken) =>
+        await ReadOneOrderAsync("o.payment_id = @key", paymentId, cancellationToken);
+
+    public async Task<IReadOnlyList<DueOrder>> DueOrdersAsync(long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT order_id, event_id, state FROM orders
+            WHERE (state = 'awaiting_payment' AND expires_at_ms <= @now) OR state = 'paid'
+            ORDER BY expires_at_ms
+            LIMIT 1000
+            """;
+        command.Parameters.AddWithValue("@now", nowMs);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var due = new List<DueOrder>();
+        while (await reader.ReadAsync(cancellationToken))
+            due.Add(new DueOrder(reader.GetString(0), reader.GetString(1), OrderStateMachine.Parse(reader.GetString(2))));
+        return due;
+    }
+
+    public async Task<bool> IssueTicketAsync(string orderId, StoredTicket ticket, int number, bool last, long nowMs, CancellationToken cancellationToken)
+    {
+        var issued = false;
+        await WriteAsync(async (commands, transaction) =>
+        {
+            // The count is the compare-and-set: a second issuer of the same ticket finds it moved on.
+            if (await commands.CountTicket.Run(transaction, CancellationToken.None, orderId, number, last ? 1 : 0, nowMs) != 1)
+                return;
+            await commands.IssueTicket.Run(transaction, CancellationToken.None, ticket.Code, orderId, ticket.Seat, ticket.Name, nowMs);
+            issued = true;
+        });
+        return issued;
+    }
+
+    public async Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken)
+    {
+        var candidate = RandomNumberGenerator.GetBytes(32);
+        await WriteAsync(async (commands, transaction) =>
+        {
+            await using var insert = commands.Connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO secrets (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING";
+            insert.Parameters.AddWithValue("@name", name);
+            insert.Parameters.AddWithValue("@value", candidate);
+            await insert.ExecuteNonQueryAsync(CancellationToken.None);
+        });
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        select.CommandText = "SELECT value FROM secrets WHERE name = @name";
+        select.Parameters.AddWithValue("@name", name);
+        return (byte[])(await select.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task<StoredOrder?> ReadOneOrderAsync(string condition, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var orders = await ReadOrdersAsync(connection, transaction, condition, key, cancellationToken);
+        return orders.Count == 0 ? null : orders[0];
+    }
+
+    /// <summary>Orders matching <paramref name="condition"/> (on alias <c>o</c>, parameter <c>@key</c>) with their seats, tickets and webhook outcomes.</summary>
+    private static async Task<IReadOnlyList<StoredOrder>> ReadOrdersAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string condition, string key, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("@key", key);
+        command.CommandText = $"""
+            SELECT o.order_id, o.event_id, o.idempotency_key, o.request_hash, o.payment_id, o.amount, o.currency, o.state,
+                   o.refund_due, o.expires_at_ms, o.tickets_total, o.tickets_issued
+            FROM orders o WHERE {condition}
+            """;
+        var rows = new List<StoredOrder>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new StoredOrder(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetInt64(5), reader.GetString(6), OrderStateMachine.Parse(reader.GetString(7)), reader.GetInt64(8) != 0,
+                    reader.GetInt64(9), reader.GetInt32(10), reader.GetInt32(11), [], [], []));
+            }
+        }
+        if (rows.Count == 0)
+            return rows;
+
+        var seats = rows.ToDictionary(o => o.OrderId, _ => new List<StoredBookingSeat>());
+        var tickets = rows.ToDictionary(o => o.OrderId, _ => new List<StoredTicket>());
+        var payments = rows.ToDictionary(o => o.PaymentId, _ => new List<string>());
+        command.CommandText = $"""
+            SELECT 's', b.reference, b.seat, b.name, b.released_at_ms IS NOT NULL FROM booking_seats b JOIN orders o ON o.order_id = b.reference WHERE {condition}
+            UNION ALL
+            SELECT 't', t.order_id, t.seat, t.name, t.code FROM tickets t JOIN orders o ON o.order_id = t.order_id WHERE {condition}
+            UNION ALL
+            SELECT 'p', p.payment_id, p.status, NULL, NULL FROM payment_events p JOIN orders o ON o.payment_id = p.payment_id WHERE {condition}
+            """;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var owner = reader.GetString(1);
+                switch (reader.GetString(0))
+                {
+                    case "s":
+                        seats[owner].Add(new StoredBookingSeat(reader.GetString(2), reader.GetString(3), reader.GetInt64(4) != 0));
+                        break;
+                    case "t":
+                        tickets[owner].Add(new StoredTicket(reader.GetString(4), reader.GetString(2), reader.GetString(3)));
+                        break;
+                    default:
+                        payments[owner].Add(reader.GetString(2));
+                        break;
+                }
+            }
+        }
+        return rows.Select(o => o with { Seats = seats[o.OrderId], Tickets = tickets[o.OrderId], PaymentsReceived = payments[o.PaymentId] }).ToArray();
     }
 
     public async Task<StoredAudit?> AuditAsync(string eventId, CancellationToken cancellationToken)
@@ -307,7 +456,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         FROM booking_seats b
         LEFT JOIN seats s ON s.event_id = b.event_id AND s.seat = b.seat
         WHERE b.event_id = @event AND b.released_at_ms IS NULL
-          AND (s.status IS NULL OR s.status <> 'booked' OR s.booking_ref IS NOT b.reference)
+          AND (s.status IS NULL OR s.status NOT IN ('booked', 'held') OR s.booking_ref IS NOT b.reference)
         UNION ALL
         SELECT 'seat_without_booking', s.seat, s.booking_ref, 'booked, but no live claim by that booking'
         FROM seats s
@@ -407,8 +556,44 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
 
         public PreparedWrite ReleaseSeat { get; } = new(connection, """
             UPDATE seats SET status = 'available', booking_ref = NULL, version = @version
-            WHERE event_id = @event AND seat = @seat AND booking_ref = @reference AND status = 'booked'
+            WHERE event_id = @event AND seat = @seat AND booking_ref = @reference AND status IN ('booked', 'held')
             """, "@event", "@seat", "@reference", "@version");
+
+        public PreparedWrite InsertOrder { get; } = new(connection, """
+            INSERT INTO orders (order_id, event_id, idempotency_key, request_hash, email, manage_token_hash, payment_id,
+                                amount, currency, state, expires_at_ms, tickets_total, created_at_ms, updated_at_ms)
+            VALUES (@order, @event, @key, @hash, @email, '', @payment, @amount, @currency, 'awaiting_payment', @expires, @tickets, @now, @now)
+            """, "@order", "@event", "@key", "@hash", "@email", "@payment", "@amount", "@currency", "@expires", "@tickets", "@now");
+
+        public PreparedWrite HoldSeat { get; } = new(connection, """
+            INSERT INTO seats (event_id, seat, status, booking_ref, version) VALUES (@event, @seat, 'held', @order, @version)
+            ON CONFLICT (event_id, seat) DO UPDATE
+              SET status = 'held', booking_ref = excluded.booking_ref, version = excluded.version
+              WHERE seats.status = 'available'
+            """, "@event", "@seat", "@order", "@version");
+
+        public PreparedWrite ConfirmSeat { get; } = new(connection, """
+            UPDATE seats SET status = 'booked', version = @version
+            WHERE event_id = @event AND seat = @seat AND booking_ref = @order AND status = 'held'
+            """, "@event", "@seat", "@order", "@version");
+
+        public PreparedWrite TransitionOrder { get; } = new(connection, """
+            UPDATE orders SET state = @to, refund_due = MAX(refund_due, @refund), updated_at_ms = @now
+            WHERE order_id = @order AND state = @from
+            """, "@order", "@from", "@to", "@refund", "@now");
+
+        public PreparedWrite RecordPayment { get; } = new(connection, """
+            INSERT INTO payment_events (payment_id, status, received_at_ms) VALUES (@payment, @status, @now)
+            """, "@payment", "@status", "@now");
+
+        public PreparedWrite IssueTicket { get; } = new(connection, """
+            INSERT INTO tickets (code, order_id, seat, name, issued_at_ms) VALUES (@code, @order, @seat, @name, @now)
+            """, "@code", "@order", "@seat", "@name", "@now");
+
+        public PreparedWrite CountTicket { get; } = new(connection, """
+            UPDATE orders SET tickets_issued = @number, state = CASE WHEN @last = 1 THEN 'ticketed' ELSE state END, updated_at_ms = @now
+            WHERE order_id = @order AND state = 'paid' AND tickets_issued = @number - 1
+            """, "@order", "@number", "@last", "@now");
 
         public PreparedWrite ReleaseBookingSeat { get; } = new(connection, """
             UPDATE booking_seats SET released_at_ms = @now

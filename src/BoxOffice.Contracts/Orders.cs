@@ -1,0 +1,55 @@
+namespace BoxOffice.Contracts;
+
+/// <summary>
+/// Body of <c>POST /api/orders</c> (with an <c>Idempotency-Key</c> header): named <c>Seats</c>, or the
+/// best <c>Count</c> seats for <c>Names</c>, held for the buyer at <c>Email</c> until payment or the deadline.
+/// </summary>
+public sealed record CreateOrderRequest(
+    string? EventId,
+    IReadOnlyList<SeatRequest>? Seats,
+    int? Count,
+    IReadOnlyList<string>? Names,
+    bool? Together,
+    string? Category,
+    string? Email);
+
+/// <summary>A new order. <c>ManageToken</c> is needed to read it; the same Idempotency-Key and body return it again.</summary>
+public sealed record OrderCreated(
+    string OrderId,
+    string Status,
+    long Amount,
+    string Currency,
+    string PaymentUrl,
+    DateTimeOffset ExpiresAt,
+    string ManageToken,
+    IReadOnlyList<BookedSeat> Seats);
+
+/// <summary>An order as its owner sees it. <c>Status</c> is current: an unpaid order past its deadline reads <c>expired</c>.</summary>
+public sealed record OrderView(
+    string OrderId,
+    string EventId,
+    string Status,
+    IReadOnlyList<BookedSeat> Seats,
+    long Amount,
+    string Currency,
+    DateTimeOffset ExpiresAt,
+    bool RefundDue,
+    OrderProgress Progress,
+    IReadOnlyList<TicketView> Tickets,
+    string PaymentUrl);
+
+public sealed record OrderProgress(int Issued, int Total, string Text);
+
+/// <summary>One ticket: a unique code and the same code as a QR code in SVG.</summary>
+public sealed record TicketView(string Code, string Seat, string Name, string Qr);
+
+/// <summary>What the payment page shows: no names, only what is being paid for.</summary>
+public sealed record PaymentView(string PaymentId, string EventId, string EventTitle, long Amount, string Currency, IReadOnlyList<string> Seats, string Status, DateTimeOffset ExpiresAt);
+
+/// <summary>Body of <c>POST /api/payments/webhook</c>, signed in <c>X-Signature: sha256=&lt;hex&gt;</c>.</summary>
+public sealed record PaymentWebhook(string? PaymentId, string? Status);
+
+public sealed record WebhookAnswer(string OrderId, string Status, bool RefundDue);
+
+/// <summary>Body of the fake gateway's button: <c>paid</c> or <c>failed</c>.</summary>
+public sealed record PaymentDecision(string? Outcome);

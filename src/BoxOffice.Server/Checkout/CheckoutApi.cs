@@ -1,0 +1,243 @@
+using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BoxOffice.Contracts;
+using BoxOffice.Server.Booking;
+using BoxOffice.Server.Events;
+using BoxOffice.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using QRCoder;
+
+namespace BoxOffice.Server.Checkout;
+
+/// <summary>Orders (hold, pay, ticket), the payment webhook, and the fake gateway behind the payment page.</summary>
+public static class CheckoutApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const int MaxWebhookBytes = 4 * 1024;
+
+    public static IEndpointRouteBuilder MapCheckoutApi(this IEndpointRouteBuilder app)
+    {
+        var orders = app.MapGroup("/api/orders").WithTags("Checkout");
+        orders.MapPost("/", CreateOrder);
+        orders.MapGet("/{orderId}", GetOrder);
+        var payments = app.MapGroup("/api/payments").WithTags("Checkout");
+        payments.MapPost("/webhook", Webhook);
+        payments.MapGet("/{paymentId}", GetPayment);
+        payments.MapPost("/{paymentId}/decision", Decide);
+        app.MapFallbackToFile("/pay/{paymentId}", "pay.html");
+        app.MapFallbackToFile("/orders/{orderId}", "order.html");
+        return app;
+    }
+
+    private static async Task<Results<Created<OrderCreated>, Ok<OrderCreated>, ValidationProblem, ProblemHttpResult>> CreateOrder(
+        HttpRequest http,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        CreateOrderRequest request,
+        IBookingStore store,
+        BookingDesks desks,
+        OrderTokens tokens,
+        IPaymentGateway gateway,
+        TimeProvider time,
+        IOptions<CheckoutOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var (wish, errors) = Validate(idempotencyKey, request);
+        if (wish is null)
+            return TypedResults.ValidationProblem(errors);
+        var requestHash = Hash(request);
+
+        // Fast path for a retry; the unique index on the key, not this read, is what stops a second order.
+        if (await store.FindOrderByKeyAsync(idempotencyKey!, cancellationToken) is { } earlier)
+            return await Replay(earlier.OrderId, earlier.RequestHash);
+
+        var orderId = "ord_" + RandomNumberGenerator.GetString(Alphabet, 16);
+        var token = await tokens.TokenForAsync(orderId);
+        var paymentId = "pay_" + RandomNumberGenerator.GetString(Alphabet, 16);
+        var expiresAtMs = time.GetUtcNow().AddSeconds(options.Value.HoldSeconds).ToUnixTimeMilliseconds();
+        var order = new NewOrder(orderId, idempotencyKey!, requestHash, request.Email!.Trim(), ManageTokens.Hash(token), paymentId, 0, "", expiresAtMs, 0);
+
+        var result = await desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order), cancellationToken);
+        switch (result)
+        {
+            case null:
+                return EventsApi.EventNotFound(request.EventId!);
+            case HoldResult.Existing existing:
+                return await Replay(existing.OrderId, existing.RequestHash);
+            case HoldResult.Held held:
+                var stored = (await store.GetOrderAsync(held.OrderId, cancellationToken))!;
+                return TypedResults.Created($"/api/orders/{held.OrderId}", await Created(stored, http, gateway, tokens));
+            case HoldResult.Refused { Reason: var reason }:
+                return BookingsApi.Refusal(request.EventId!, reason);
+            default:
+                throw new InvalidOperationException($"Unexpected result {result}.");
+        }
+
+        async Task<Results<Created<OrderCreated>, Ok<OrderCreated>, ValidationProblem, ProblemHttpResult>> Replay(string existingId, string existingHash)
+        {
+            if (existingHash != requestHash)
+            {
+                return TypedResults.Problem(
+                    title: "Idempotency-Key reused",
+                    detail: "This Idempotency-Key was used for a different request; use a new key for a new order.",
+                    statusCode: StatusCodes.Status422UnprocessableEntity);
+            }
+            var existingOrder = (await store.GetOrderAsync(existingId, cancellationToken))!;
+            return TypedResults.Ok(await Created(existingOrder, http, gateway, tokens));
+        }
+    }
+
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetOrder(
+        string orderId, [FromHeader(Name = BookingsApi.ManageTokenHeader)] string? manageToken,
+        HttpRequest http, IBookingStore store, OrderTokens tokens, IPaymentGateway gateway, TimeProvider time, CancellationToken cancellationToken)
+    {
+        // A missing token and a wrong one look the same: neither tells whether the order exists.
+        if (!await tokens.VerifyAsync(orderId, manageToken) || await store.GetOrderAsync(orderId, cancellationToken) is not { } order)
+            return TypedResults.Problem(title: "Order not found", detail: $"No order '{orderId}' matches this manage token.", statusCode: StatusCodes.Status404NotFound);
+
+        var seats = order.Seats.Select(seat => new BookedSeat(seat.Seat, seat.Name)).ToArray();
+        var tickets = order.Tickets.Select(t => new TicketView(t.Code, t.Seat, t.Name, QrSvg(t.Code))).ToArray();
+        var status = StatusNow(order, time);
+        var progress = new OrderProgress(order.TicketsIssued, order.TicketsTotal, ProgressText(status, order));
+        return TypedResults.Ok(new OrderView(
+            order.OrderId, order.EventId, status, seats, order.Amount, order.Currency,
+            DateTimeOffset.FromUnixTimeMilliseconds(order.ExpiresAtMs), order.RefundDue, progress, tickets,
+            gateway.PaymentPage(ServerAddress(http), order.PaymentId).ToString()));
+    }
+
+    private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> Webhook(
+        HttpRequest http, WebhookSigner signer, IBookingStore store, BookingDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxWebhookBytes + 1];
+        var length = await http.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        var body = buffer.AsSpan(0, Math.Min(length, MaxWebhookBytes));
+        if (length > MaxWebhookBytes || !signer.Verify(body, http.Headers[WebhookSigner.Header]))
+            return TypedResults.Problem(title: "Bad signature", detail: $"The {WebhookSigner.Header} header does not sign this body.", statusCode: StatusCodes.Status401Unauthorized);
+
+        PaymentWebhook? webhook;
+        try
+        {
+            webhook = JsonSerializer.Deserialize(body, ServerJson.Default.PaymentWebhook);
+        }
+        catch (JsonException)
+        {
+            webhook = null;
+        }
+        if (webhook is not { PaymentId: { } paymentId, Status: "paid" or "failed" })
+            return TypedResults.Problem(title: "Bad webhook", detail: "Expected {\"paymentId\",\"status\":\"paid\"|\"failed\"}.", statusCode: StatusCodes.Status400BadRequest);
+        if (await store.FindOrderByPaymentAsync(paymentId, cancellationToken) is not { } order)
+            return TypedResults.Problem(title: "Unknown payment", detail: $"No order has payment '{paymentId}'.", statusCode: StatusCodes.Status404NotFound);
+
+        var result = await desks.SendAsync(order.EventId, new ApplyPayment(order.OrderId, webhook.Status), cancellationToken);
+        switch (result)
+        {
+            case PaymentResult.Settled(var state, var refundDue, _):
+                if (state == OrderState.Paid)
+                    tickets.Enqueue(order.OrderId);
+                return TypedResults.Ok(new WebhookAnswer(order.OrderId, OrderStateMachine.Name(state), refundDue));
+            case PaymentResult.Illegal illegal:
+                return TypedResults.Problem(
+                    title: "Illegal transition",
+                    detail: $"Order {order.OrderId} is {OrderStateMachine.Name(illegal.State)} and cannot become {webhook.Status}.",
+                    statusCode: StatusCodes.Status409Conflict);
+            default:
+                throw new InvalidOperationException($"Unexpected result {result}.");
+        }
+    }
+
+    private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetPayment(
+        string paymentId, IBookingStore store, BookingDesks desks, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await store.FindOrderByPaymentAsync(paymentId, cancellationToken) is not { } order)
+            return TypedResults.Problem(title: "Unknown payment", statusCode: StatusCodes.Status404NotFound);
+        var desk = await desks.FindAsync(order.EventId, cancellationToken);
+        return TypedResults.Ok(new PaymentView(
+            paymentId, order.EventId, desk?.Definition.Title ?? order.EventId, order.Amount, order.Currency,
+            order.Seats.Select(seat => seat.Seat).ToArray(), StatusNow(order, time), DateTimeOffset.FromUnixTimeMilliseconds(order.ExpiresAtMs)));
+    }
+
+    /// <summary>The fake gateway's Pay and Decline buttons: it signs the outcome and posts it to the webhook, as a real gateway would.</summary>
+    private static async Task<IResult> Decide(
+        string paymentId, PaymentDecision decision, HttpRequest http, WebhookSigner signer, IHttpClientFactory clients, CancellationToken cancellationToken)
+    {
+        if (decision.Outcome is not ("paid" or "failed"))
+            return TypedResults.Problem(title: "Bad decision", detail: "Outcome must be \"paid\" or \"failed\".", statusCode: StatusCodes.Status400BadRequest);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new PaymentWebhook(paymentId, decision.Outcome), ServerJson.Default.PaymentWebhook);
+        using var webhook = new HttpRequestMessage(HttpMethod.Post, new Uri(ServerAddress(http), "/api/payments/webhook"))
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
+        };
+        webhook.Headers.Add(WebhookSigner.Header, signer.Sign(body));
+        using var client = clients.CreateClient(CheckoutExtensions.FakeGatewayClient);
+        using var response = await client.SendAsync(webhook, cancellationToken);
+        return TypedResults.Content(await response.Content.ReadAsStringAsync(cancellationToken), response.Content.Headers.ContentType?.ToString(), Encoding.UTF8, (int)response.StatusCode);
+    }
+
+    private static async Task<OrderCreated> Created(StoredOrder order, HttpRequest http, IPaymentGateway gateway, OrderTokens tokens) => new(
+        order.OrderId,
+        OrderStateMachine.Name(order.State),
+        order.Amount,
+        order.Currency,
+        gateway.PaymentPage(ServerAddress(http), order.PaymentId).ToString(),
+        DateTimeOffset.FromUnixTimeMilliseconds(order.ExpiresAtMs),
+        await tokens.TokenForAsync(order.OrderId),
+        order.Seats.Select(seat => new BookedSeat(seat.Seat, seat.Name)).ToArray());
+
+    /// <summary>The order's status as of now: an unpaid order past its deadline is expired, swept or not.</summary>
+    private static string StatusNow(StoredOrder order, TimeProvider time) =>
+        order.State == OrderState.AwaitingPayment && order.ExpiresAtMs <= time.GetUtcNow().ToUnixTimeMilliseconds()
+            ? OrderStateMachine.Name(OrderState.Expired)
+            : OrderStateMachine.Name(order.State);
+
+    private static string ProgressText(string status, StoredOrder order) => status switch
+    {
+        "awaiting_payment" => "waiting for payment",
+        "paid" => $"issuing tickets {order.TicketsIssued}/{order.TicketsTotal}",
+        "ticketed" => $"{order.TicketsTotal} tickets issued",
+        "cancelled" => order.RefundDue ? "payment declined; a late payment will be refunded" : "payment declined; seats released",
+        _ => order.RefundDue ? "expired; the late payment will be refunded" : "expired; seats released",
+    };
+
+    private static string QrSvg(string code)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(code, QRCodeGenerator.ECCLevel.M);
+        return new SvgQRCode(data).GetGraphic(4);
+    }
+
+    private static Uri ServerAddress(HttpRequest http) => new($"{http.Scheme}://{http.Host}");
+
+    private const string Alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+
+    private static (SeatWish? Wish, Dictionary<string, string[]> Errors) Validate(string? idempotencyKey, CreateOrderRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
+            errors[IdempotencyKeyHeader] = ["Send an Idempotency-Key header of 1 to 200 characters, new for each order."];
+        if (!EventCatalog.IsValidId(request.EventId))
+            errors["eventId"] = ["eventId is required."];
+        if (request.Email is not { Length: > 0 and <= 254 } email || !MailAddress.TryCreate(email.Trim(), out _))
+            errors["email"] = ["A valid email address is required."];
+
+        var booking = new BookingRequest(request.Seats, request.Count, request.Names, request.Together, request.Category);
+        var seatErrors = request.Seats is not null ? BookingsApi.ValidateSeats(request.Seats) : BookingsApi.ValidateBestAvailable(booking);
+        foreach (var (field, messages) in seatErrors)
+            errors[field] = messages;
+        if (request.Seats is not null && request.Count is not null)
+            errors["count"] = ["Give either \"seats\" or \"count\" with \"names\", not both."];
+        if (errors.Count > 0)
+            return (null, errors);
+
+        var wish = request.Seats is not null
+            ? new SeatWish(request.Seats.Select(s => (s.Seat!.Trim(), s.Name!.Trim())).ToArray(), null, true, null)
+            : new SeatWish(null, request.Names!.Select(n => n.Trim()).ToArray(), request.Together ?? true, request.Category);
+        return (wish, errors);
+    }
+
+    /// <summary>A stable digest of what was asked for, to tell a retry of the same order from a reuse of its key.</summary>
+    private static string Hash(CreateOrderRequest request) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request with { Email = request.Email?.Trim().ToLowerInvariant() }, ServerJson.Default.CreateOrderRequest)));
+}

@@ -1,0 +1,93 @@
+using BoxOffice.Contracts;
+using BoxOffice.Server.Booking;
+using BoxOffice.Server.Storage;
+
+namespace BoxOffice.Server.Checkout;
+
+public abstract record HoldResult
+{
+    public sealed record Held(string OrderId, IReadOnlyList<BookedSeat> Seats, long Amount) : HoldResult;
+
+    /// <summary>The idempotency key was used before; the caller compares request hashes.</summary>
+    public sealed record Existing(string OrderId, string RequestHash) : HoldResult;
+
+    public sealed record Refused(BookResult Reason) : HoldResult;
+}
+
+/// <summary>What the buyer asked for: named seats, or the best <c>Names.Count</c> seats.</summary>
+public sealed record SeatWish(IReadOnlyList<(string Seat, string Name)>? Named, IReadOnlyList<string>? Names, bool Together, string? Category);
+
+/// <summary>Holds seats for a new order until its deadline, or finds the order its idempotency key already made.</summary>
+public sealed class HoldSeatsForOrder(SeatWish wish, NewOrder order) : DeskCommand<HoldResult>
+{
+    protected override HoldResult Decide(SeatMap map, BatchPlan plan)
+    {
+        if (map.FindOrderByKey(order.IdempotencyKey) is { } existing)
+            return new HoldResult.Existing(existing.OrderId, existing.RequestHash);
+
+        var (seats, refusal) = wish.Named is { } named
+            ? SeatSelection.Resolve(map, named.Select(s => s.Seat).ToArray())
+            : SeatSelection.Pick(map, wish.Names!.Count, wish.Together, wish.Category);
+        if (refusal is not null)
+            return new HoldResult.Refused(refusal);
+
+        var names = wish.Named?.Select(s => s.Name).ToArray() ?? wish.Names!.ToArray();
+        var held = seats!.Select((seat, i) => (seat, names[i])).ToArray();
+        var amount = seats!.Sum(seat => map.Event.Prices[map.Layout.Seats[seat].Category]);
+        var row = order with { Amount = amount, Currency = map.Event.Currency, TicketsTotal = held.Length };
+        plan.HoldAll(map, row, new DeskOrder
+        {
+            OrderId = order.OrderId,
+            PaymentId = order.PaymentId,
+            IdempotencyKey = order.IdempotencyKey,
+            RequestHash = order.RequestHash,
+            ExpiresAtMs = order.ExpiresAtMs,
+            Seats = held,
+            State = OrderState.AwaitingPayment,
+        });
+        return new HoldResult.Held(order.OrderId, held.Select(h => new BookedSeat(map.Layout.Seats[h.seat].Label, h.Item2)).ToArray(), amount);
+    }
+}
+
+public abstract record PaymentResult
+{
+    /// <summary>The order is now in <c>State</c>. <c>Repeated</c>: this outcome was applied before, so nothing changed this time.</summary>
+    public sealed record Settled(OrderState State, bool RefundDue, bool Repeated) : PaymentResult;
+
+    public sealed record Illegal(OrderState State) : PaymentResult;
+}
+
+/// <summary>A verified webhook outcome ("paid" or "failed") for an order of this desk's event.</summary>
+public sealed class ApplyPayment(string orderId, string status) : DeskCommand<PaymentResult>
+{
+    protected override PaymentResult Decide(SeatMap map, BatchPlan plan)
+    {
+        var order = map.FindOrder(orderId) ?? throw new InvalidOperationException($"Order {orderId} is not on this desk.");
+        if (order.PaymentsReceived.Contains(status))
+            return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: true);
+
+        // A deadline that passed before the webhook came is applied first, so a late "paid" finds the
+        // order expired and its seats released, not booked.
+        if (order.State == OrderState.AwaitingPayment && order.ExpiresAtMs <= map.NowMs)
+            plan.Transition(map, order, OrderTrigger.DeadlinePassed);
+
+        var trigger = status == "paid" ? OrderTrigger.PaymentSucceeded : OrderTrigger.PaymentFailed;
+        if (!OrderStateMachine.IsAllowed(order.State, trigger))
+            return new PaymentResult.Illegal(order.State);
+        plan.Add(new RecordPayment(order.PaymentId, status));
+        plan.Transition(map, order, trigger);
+        order.PaymentsReceived.Add(status);
+        return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: false);
+    }
+}
+
+/// <summary>The recovery worker's nudge: expire the order if its deadline has passed and it is still unpaid.</summary>
+public sealed class ExpireOrder(string orderId) : DeskCommand<string>
+{
+    protected override string Decide(SeatMap map, BatchPlan plan)
+    {
+        if (map.FindOrder(orderId) is { State: OrderState.AwaitingPayment } order && order.ExpiresAtMs <= map.NowMs)
+            plan.Transition(map, order, OrderTrigger.DeadlinePassed);
+        return orderId;
+    }
+}

@@ -1,0 +1,28 @@
+namespace BoxOffice.Server.Checkout;
+
+/// <summary>
+/// What a desk knows of one order of its event: enough to decide webhooks and expiry inside the single
+/// writer. The database stays the arbiter: every change the desk makes is a compare-and-set on <see cref="State"/>.
+/// </summary>
+public sealed class DeskOrder
+{
+    public required string OrderId { get; init; }
+
+    public required string PaymentId { get; init; }
+
+    public required string IdempotencyKey { get; init; }
+
+    public required string RequestHash { get; init; }
+
+    public required long ExpiresAtMs { get; init; }
+
+    /// <summary>Seat indexes with the name on each, in the order the buyer asked for them.</summary>
+    public required IReadOnlyList<(int Seat, string Name)> Seats { get; init; }
+
+    public required OrderState State { get; set; }
+
+    public bool RefundDue { get; set; }
+
+    /// <summary>Webhook outcomes already applied ("paid", "failed"): a repeated delivery changes nothing.</summary>
+    public HashSet<string> PaymentsReceived { get; init; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,84 @@
+namespace BoxOffice.Server.Checkout;
+
+public enum OrderState
+{
+    AwaitingPayment,
+    Paid,
+    Ticketed,
+    Cancelled,
+    Expired,
+}
+
+public enum OrderTrigger
+{
+    PaymentSucceeded,
+    PaymentFailed,
+    DeadlinePassed,
+    TicketsIssued,
+}
+
+/// <summary>What a trigger does to an order: its next state, whether its held seats are booked or released, and whether money must go back.</summary>
+public readonly record struct OrderTransition(OrderState To, SeatEffect Seats, bool RefundDue);
+
+public enum SeatEffect
+{
+    None,
+    Book,
+    Release,
+}
+
+/// <summary>
+/// The checkout's one transition table (DESIGN §4). Anything not in it is illegal and throws: a
+/// state change that silently does nothing on a wrong state hides bugs. Persisting a transition is a
+/// compare-and-set on the old state, so each effect happens exactly once.
+/// </summary>
+public static class OrderStateMachine
+{
+    private static readonly Dictionary<(OrderState, OrderTrigger), OrderTransition> Table = new()
+    {
+        [(OrderState.AwaitingPayment, OrderTrigger.PaymentSucceeded)] = new(OrderState.Paid, SeatEffect.Book, RefundDue: false),
+        [(OrderState.AwaitingPayment, OrderTrigger.PaymentFailed)] = new(OrderState.Cancelled, SeatEffect.Release, RefundDue: false),
+        [(OrderState.AwaitingPayment, OrderTrigger.DeadlinePassed)] = new(OrderState.Expired, SeatEffect.Release, RefundDue: false),
+        [(OrderState.Paid, OrderTrigger.TicketsIssued)] = new(OrderState.Ticketed, SeatEffect.None, RefundDue: false),
+        // Money that arrives for an order that is already closed is kept nowhere: it is flagged for refund.
+        // The seats stay released; someone else may hold them by now.
+        [(OrderState.Expired, OrderTrigger.PaymentSucceeded)] = new(OrderState.Expired, SeatEffect.None, RefundDue: true),
+        [(OrderState.Cancelled, OrderTrigger.PaymentSucceeded)] = new(OrderState.Cancelled, SeatEffect.None, RefundDue: true),
+        // A decline for an order that already lapsed changes nothing, and is not an error: the buyer did not pay.
+        [(OrderState.Expired, OrderTrigger.PaymentFailed)] = new(OrderState.Expired, SeatEffect.None, RefundDue: false),
+    };
+
+    public static bool IsAllowed(OrderState from, OrderTrigger trigger) => Table.ContainsKey((from, trigger));
+
+    public static OrderTransition Apply(OrderState from, OrderTrigger trigger) =>
+        Table.TryGetValue((from, trigger), out var transition)
+            ? transition
+            : throw new IllegalTransitionException(from, trigger);
+
+    public static string Name(OrderState state) => state switch
+    {
+        OrderState.AwaitingPayment => "awaiting_payment",
+        OrderState.Paid => "paid",
+        OrderState.Ticketed => "ticketed",
+        OrderState.Cancelled => "cancelled",
+        _ => "expired",
+    };
+
+    public static OrderState Parse(string state) => state switch
+    {
+        "awaiting_payment" => OrderState.AwaitingPayment,
+        "paid" => OrderState.Paid,
+        "ticketed" => OrderState.Ticketed,
+        "cancelled" => OrderState.Cancelled,
+        "expired" => OrderState.Expired,
+        _ => throw new InvalidDataException($"Unknown order state '{state}'."),
+    };
+}
+
+public sealed class IllegalTransitionException(OrderState from, OrderTrigger trigger)
+    : InvalidOperationException($"An order that is {OrderStateMachine.Name(from)} cannot take {trigger}.")
+{
+    public OrderState From { get; } = from;
+
+    public OrderTrigger Trigger { get; } = trigger;
+}
