@@ -32,6 +32,7 @@ app.MapCheckoutApi();
 app.MapLiveApi();
 app.MapCompatApi();
 app.MapLabApi();
+app.MapAdminApi();
 
 app.Run();
 

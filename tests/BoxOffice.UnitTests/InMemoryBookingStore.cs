@@ -49,7 +49,7 @@ internal sealed class InMemoryBookingStore : IBookingStore
                 .Where(pair => pair.Key.EventId == eventId && pair.Value.Status != "available")
                 .Select(pair => new StoredSeat(pair.Key.Seat, pair.Value.Status, pair.Value.Reference, pair.Value.Name))
                 .ToArray();
-            return Task.FromResult<StoredEvent?>(new StoredEvent(row, seats));
+            return Task.FromResult<StoredEvent?>(new StoredEvent(row, seats, []));
         }
     }
 
@@ -73,6 +73,16 @@ internal sealed class InMemoryBookingStore : IBookingStore
                             throw new StoreConflictException($"{claim.Seat} is taken");
                         seats[key] = ("booked", claim.Reference, claim.Name);
                         break;
+                    case HoldSeat hold:
+                        var held = (batch.EventId, hold.Seat);
+                        if (seats.TryGetValue(held, out var before) && before.Item1 != "available")
+                            throw new StoreConflictException($"{hold.Seat} is taken");
+                        seats[held] = ("held", hold.OrderId, hold.Name);
+                        break;
+                    case ConfirmSeat confirm:
+                        var confirmed = (batch.EventId, confirm.Seat);
+                        seats[confirmed] = ("booked", confirm.OrderId, seats[confirmed].Item3);
+                        break;
                     case ReleaseSeat release:
                         seats[(batch.EventId, release.Seat)] = ("available", null, null);
                         break;
@@ -92,4 +102,22 @@ internal sealed class InMemoryBookingStore : IBookingStore
 
     public Task<StoredAudit?> AuditAsync(string eventId, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Desk tests do not audit.");
+
+    public Task<StoredOrder?> GetOrderAsync(string orderId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests keep orders on the desk.");
+
+    public Task<StoredOrder?> FindOrderByKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests keep orders on the desk.");
+
+    public Task<StoredOrder?> FindOrderByPaymentAsync(string paymentId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests keep orders on the desk.");
+
+    public Task<IReadOnlyList<DueOrder>> DueOrdersAsync(long nowMs, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests have no recovery worker.");
+
+    public Task<bool> IssueTicketAsync(string orderId, StoredTicket ticket, int number, bool last, long nowMs, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests issue no tickets.");
+
+    public Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests need no secrets.");
 }

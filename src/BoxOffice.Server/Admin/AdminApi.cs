@@ -1,0 +1,26 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BoxOffice.Server.Admin;
+
+public static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAdmin();
+        admin.MapPost("/crash", Crash);
+        return app;
+    }
+
+    /// <summary>
+    /// Kills this process on the spot, as a power cut would: no graceful shutdown, no flushing. For
+    /// trying recovery by hand; it only works with <c>Admin:AllowCrash=true</c>.
+    /// </summary>
+    private static ProblemHttpResult Crash(IConfiguration configuration)
+    {
+        if (!configuration.GetValue("Admin:AllowCrash", false))
+            return TypedResults.Problem(title: "Crashing is off", detail: "Start the server with Admin:AllowCrash=true to allow it.", statusCode: StatusCodes.Status403Forbidden);
+        Process.GetCurrentProcess().Kill();
+        return TypedResults.Problem(title: "Still alive", statusCode: StatusCodes.Status500InternalServerError);
+    }
+}

@@ -1,0 +1,121 @@
+using BoxOffice.Server.Booking;
+using BoxOffice.Server.Checkout;
+using BoxOffice.Server.Events;
+using BoxOffice.Server.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BoxOffice.UnitTests;
+
+/// <summary>Holds lapse against the clock the test moves: nothing sleeps, and no sweeper has to run.</summary>
+public sealed class HoldExpiryTests : IAsyncDisposable
+{
+    private readonly InMemoryBookingStore _store = new();
+    private readonly ManualTime _time = new();
+    private readonly BookingDesks _desks;
+
+    public HoldExpiryTests()
+    {
+        _desks = new BookingDesks(_store, _time, NullLoggerFactory.Instance);
+        var definition = new EventDefinition("show", "Show", Templates.Cinema(2, 4), new Dictionary<string, long> { ["standard"] = 1500 }, "EUR");
+        new EventCatalog(_store, _time).CreateAsync(definition, """{"template":"cinema","rows":2,"seatsPerRow":4}""", CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    public ValueTask DisposeAsync() => _desks.DisposeAsync();
+
+    private Task<HoldResult?> Hold(string key, params string[] seats)
+    {
+        var order = new NewOrder($"ord-{key}", key, $"hash-{key}", "a@example.com", "token", $"pay-{key}", 0, "", _time.GetUtcNow().AddMinutes(10).ToUnixTimeMilliseconds(), 0);
+        return _desks.SendAsync("show", new HoldSeatsForOrder(new SeatWish(seats.Select(s => (s, "Guest")).ToArray(), null, true, null), order), CancellationToken.None);
+    }
+
+    private async Task<string> Statuses() => (await _desks.SendAsync("show", new ReadSeatMap<string>(map => map.EncodeStatuses()), CancellationToken.None))!;
+
+    [Fact]
+    public async Task A_hold_is_priced_by_category_and_shows_as_held()
+    {
+        var held = Assert.IsType<HoldResult.Held>(await Hold("k1", "A1", "A2"));
+
+        Assert.Equal(3000, held.Amount);
+        Assert.Equal("hhaaaaaa", await Statuses());
+    }
+
+    [Fact]
+    public async Task A_lapsed_hold_reads_as_available_before_anything_sweeps_it()
+    {
+        await Hold("k1", "A1");
+
+        _time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal("aaaaaaaa", await Statuses());
+        Assert.DoesNotContain(_store.Commits.SelectMany(c => c.Writes), w => w is TransitionOrder);
+    }
+
+    [Fact]
+    public async Task Claiming_a_lapsed_seat_expires_the_old_order_in_the_same_commit()
+    {
+        await Hold("k1", "A1", "A2");
+        _time.Advance(TimeSpan.FromMinutes(11));
+
+        Assert.IsType<HoldResult.Held>(await Hold("k2", "A2"));
+
+        var writes = _store.Commits[^1].Writes;
+        Assert.Contains(writes, w => w is TransitionOrder { OrderId: "ord-k1", From: OrderState.AwaitingPayment, To: OrderState.Expired });
+        Assert.Contains(writes, w => w is ReleaseSeat { Seat: "A1" });
+        Assert.Equal("ahaaaaaa", await Statuses());
+    }
+
+    [Fact]
+    public async Task Payment_before_the_deadline_books_the_seats_and_after_it_flags_a_refund()
+    {
+        await Hold("k1", "A1");
+        await Hold("k2", "A2");
+
+        var onTime = await _desks.SendAsync("show", new ApplyPayment("ord-k1", "paid"), CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(10));
+        var late = await _desks.SendAsync("show", new ApplyPayment("ord-k2", "paid"), CancellationToken.None);
+        var again = await _desks.SendAsync("show", new ApplyPayment("ord-k2", "paid"), CancellationToken.None);
+
+        Assert.Equal(new PaymentResult.Settled(OrderState.Paid, false, Repeated: false), onTime);
+        Assert.Equal(new PaymentResult.Settled(OrderState.Expired, true, Repeated: false), late);
+        Assert.Equal(new PaymentResult.Settled(OrderState.Expired, true, Repeated: true), again);
+        Assert.Equal("baaaaaaa", await Statuses());
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_finds_the_first_order()
+    {
+        await Hold("k1", "A1");
+
+        var second = await Hold("k1", "B1");
+
+        Assert.Equal(new HoldResult.Existing("ord-k1", "hash-k1"), second);
+        Assert.Equal("haaaaaaa", await Statuses());
+    }
+
+    [Fact]
+    public async Task Declining_after_paying_is_illegal_and_changes_nothing()
+    {
+        await Hold("k1", "A1");
+        await _desks.SendAsync("show", new ApplyPayment("ord-k1", "paid"), CancellationToken.None);
+        var commits = _store.Commits.Count;
+
+        var declined = await _desks.SendAsync("show", new ApplyPayment("ord-k1", "failed"), CancellationToken.None);
+
+        Assert.Equal(new PaymentResult.Illegal(OrderState.Paid), declined);
+        Assert.Equal(commits, _store.Commits.Count);
+    }
+
+    [Fact]
+    public async Task The_sweeper_expires_only_what_is_due()
+    {
+        await Hold("k1", "A1");
+
+        await _desks.SendAsync("show", new ExpireOrder("ord-k1"), CancellationToken.None);
+        var before = await Statuses();
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await _desks.SendAsync("show", new ExpireOrder("ord-k1"), CancellationToken.None);
+
+        Assert.Equal("haaaaaaa", before);
+        Assert.Contains(_store.Commits[^1].Writes, w => w is TransitionOrder { To: OrderState.Expired });
+    }
+}
