@@ -3,6 +3,8 @@ using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using BoxOffice.Testing;
+
 namespace BoxOffice.UnitTests;
 
 public sealed class BookingDeskTests : IAsyncDisposable

@@ -4,6 +4,8 @@ using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using BoxOffice.Testing;
+
 namespace BoxOffice.UnitTests;
 
 /// <summary>Holds lapse against the clock the test moves: nothing sleeps, and no sweeper has to run.</summary>

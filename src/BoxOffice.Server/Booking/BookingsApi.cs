@@ -54,6 +54,10 @@ public static class BookingsApi
             title: "Checkout required",
             detail: $"Event {eventId} sells paid seats: create an order with POST /api/orders.",
             statusCode: StatusCodes.Status409Conflict),
+        BookResult.BookDirectly => TypedResults.Problem(
+            title: "Free event",
+            detail: $"Event {eventId} is free: book seats directly with POST /api/events/{eventId}/bookings.",
+            statusCode: StatusCodes.Status409Conflict),
         _ => throw new InvalidOperationException($"Unexpected result {refusal}."),
     };
 

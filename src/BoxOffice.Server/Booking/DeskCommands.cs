@@ -55,6 +55,9 @@ public abstract record BookResult
     /// <summary>The event is paid: seats are sold through <c>POST /api/orders</c>, never booked directly.</summary>
     public sealed record CheckoutRequired : BookResult;
 
+    /// <summary>The event is free: there is nothing to pay, so seats are booked directly, not ordered.</summary>
+    public sealed record BookDirectly : BookResult;
+
     /// <summary>Best-available found no seats to fit; <c>Available</c> says how many of the asked category are left.</summary>
     public sealed record NotEnough(int Available) : BookResult;
 }

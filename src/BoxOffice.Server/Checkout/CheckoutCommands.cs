@@ -24,6 +24,8 @@ public sealed class HoldSeatsForOrder(SeatWish wish, NewOrder order) : DeskComma
     {
         if (map.FindOrderByKey(order.IdempotencyKey) is { } existing)
             return new HoldResult.Existing(existing.OrderId, existing.RequestHash);
+        if (!map.Event.IsPaid)
+            return new HoldResult.Refused(new BookResult.BookDirectly());
 
         var (seats, refusal) = wish.Named is { } named
             ? SeatSelection.Resolve(map, named.Select(s => s.Seat).ToArray())

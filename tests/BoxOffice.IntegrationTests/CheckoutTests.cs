@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BoxOffice.Contracts;
+
+namespace BoxOffice.IntegrationTests;
+
+public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
+{
+    private readonly HttpClient _client = app.CreateClient();
+
+    private static object Order(string eventId, params string[] seats) =>
+        new { eventId, seats = seats.Select(seat => new { seat, name = $"Guest {seat}" }).ToArray(), email = "buyer@example.com" };
+
+    private async Task<OrderCreated> CreateAsync(string eventId, params string[] seats)
+    {
+        var response = await CheckoutApp.CreateOrderAsync(_client, Guid.NewGuid().ToString(), Order(eventId, seats));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<OrderCreated>())!;
+    }
+
+    private async Task<string> StatusOf(string eventId, string seat) =>
+        (await _client.GetFromJsonAsync<SeatMapView>($"/api/events/{eventId}"))!.Seats.Single(s => s.Label == seat).Status;
+
+    [Fact]
+    public async Task An_order_holds_its_seats_and_paying_issues_one_ticket_per_seat()
+    {
+        var eventId = await app.CreatePaidEventAsync();
+
+        var order = await CreateAsync(eventId, "A1", "A2");
+
+        Assert.Equal(("awaiting_payment", 3000L, "EUR"), (order.Status, order.Amount, order.Currency));
+        Assert.Equal("held", await StatusOf(eventId, "A1"));
+        var paid = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(order), "paid");
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        var ticketed = await CheckoutApp.WaitForStatusAsync(_client, order, "ticketed");
+        Assert.Equal(2, ticketed.Tickets.Count);
+        Assert.Equal(2, ticketed.Tickets.Select(t => t.Code).Distinct().Count());
+        Assert.All(ticketed.Tickets, t => Assert.StartsWith("<svg", t.Qr, StringComparison.Ordinal));
+        Assert.Equal(new OrderProgress(2, 2, "2 tickets issued"), ticketed.Progress);
+        Assert.Equal("booked", await StatusOf(eventId, "A2"));
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_posts_with_one_key_make_exactly_one_order()
+    {
+        var eventId = await app.CreatePaidEventAsync();
+        var key = Guid.NewGuid().ToString();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => CheckoutApp.CreateOrderAsync(_client, key, Order(eventId, "B3"))));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+        var orders = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<OrderCreated>()));
+        Assert.Single(orders.Select(o => o!.OrderId).Distinct());
+        Assert.Single(orders.Select(o => o!.ManageToken).Distinct());
+        using var admin = app.CreateAdminClient();
+        var audit = await admin.GetFromJsonAsync<EventAudit>($"/api/events/{eventId}/audit");
+        Assert.Equal((1, 0), (audit!.Counts["held"], audit.Anomalies.Count));
+    }
+
+    [Fact]
+    public async Task The_same_key_with_another_body_is_refused()
+    {
+        var eventId = await app.CreatePaidEventAsync();
+        var key = Guid.NewGuid().ToString();
+        await CheckoutApp.CreateOrderAsync(_client, key, Order(eventId, "A5"));
+
+        var reused = await CheckoutApp.CreateOrderAsync(_client, key, Order(eventId, "A6"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Equal("available", await StatusOf(eventId, "A6"));
+    }
+
+    [Fact]
+    public async Task Orders_need_a_key_a_valid_email_and_a_paid_event()
+    {
+        var paid = await app.CreatePaidEventAsync();
+        var free = await app.CreateEventAsync(new { template = "a320" });
+
+        var noKey = await _client.PostAsJsonAsync("/api/orders", Order(paid, "A1"));
+        var badEmail = await CheckoutApp.CreateOrderAsync(_client, "k-email", new { eventId = paid, seats = new[] { new { seat = "A1", name = "Ada" } }, email = "not an email" });
+        var freeEvent = await CheckoutApp.CreateOrderAsync(_client, "k-free", Order(free, "1A"));
+        var unknownSeat = await CheckoutApp.CreateOrderAsync(_client, "k-unknown", Order(paid, "Z9"));
+        var direct = await _client.PostAsJsonAsync($"/api/events/{paid}/bookings", BoxOfficeApp.Seats(("A1", "Ada")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, noKey.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badEmail.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, freeEvent.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownSeat.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, direct.StatusCode);
+    }
+
+    [Fact]
+    public async Task Webhooks_must_be_signed_and_name_a_known_payment()
+    {
+        var eventId = await app.CreatePaidEventAsync();
+        var order = await CreateAsync(eventId, "A7");
+
+        var unsigned = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(order), "paid", signature: "");
+        var forged = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(order), "paid", signature: "sha256=" + new string('0', 64));
+        var unknown = await CheckoutApp.WebhookAsync(_client, "pay_nosuchpayment", "paid");
+        var nonsense = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(order), "maybe");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, nonsense.StatusCode);
+        Assert.Equal("awaiting_payment", (await CheckoutApp.GetOrderAsync(_client, order)).Status);
+    }
+
+    [Fact]
+    public async Task Repeated_and_out_of_order_webhooks_change_nothing_twice()
+    {
+        var eventId = await app.CreatePaidEventAsync();
+        var paidOrder = await CreateAsync(eventId, "B1");
+        var declinedOrder = await CreateAsync(eventId, "B2");
+
+        var first = await (await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(paidOrder), "paid")).Content.ReadAsStringAsync();
+        var repeat = await (await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(paidOrder), "paid")).Content.ReadAsStringAsync();
+        var declineAfterPay = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(paidOrder), "failed");
+        var declined = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(declinedOrder), "failed");
+        var declinedAgain = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(declinedOrder), "failed");
+        var payAfterDecline = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(declinedOrder), "paid");
+
+        Assert.Equal(first, repeat);
+        Assert.Equal(HttpStatusCode.Conflict, declineAfterPay.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, declined.StatusCode);
+        Assert.Equal(await declined.Content.ReadAsStringAsync(), await declinedAgain.Content.ReadAsStringAsync());
+        var refunded = await payAfterDecline.Content.ReadFromJsonAsync<WebhookAnswer>();
+        Assert.Equal(("cancelled", true), (refunded!.Status, refunded.RefundDue));
+        Assert.Single((await CheckoutApp.WaitForStatusAsync(_client, paidOrder, "ticketed")).Tickets);
+        Assert.Equal("available", await StatusOf(eventId, "B2"));
+    }
+
+    [Fact]
+    public async Task A_lapsed_hold_is_released_and_the_seat_sells_again_while_a_late_payment_is_flagged_for_refund()
+    {
+        var eventId = await app.CreatePaidEventAsync();
+        var first = await CreateAsync(eventId, "A9");
+
+        app.Time.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal("expired", (await CheckoutApp.GetOrderAsync(_client, first)).Status);
+        Assert.Equal("available", await StatusOf(eventId, "A9"));
+        var second = await CreateAsync(eventId, "A9");
+        var late = await (await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(first), "paid")).Content.ReadFromJsonAsync<WebhookAnswer>();
+        await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(second), "paid");
+
+        Assert.Equal(("expired", true), (late!.Status, late.RefundDue));
+        var firstView = await CheckoutApp.GetOrderAsync(_client, first);
+        Assert.True(firstView.RefundDue);
+        Assert.Empty(firstView.Tickets);
+        Assert.Equal("A9", Assert.Single((await CheckoutApp.WaitForStatusAsync(_client, second, "ticketed")).Tickets).Seat);
+    }
+
+    [Fact]
+    public async Task The_order_page_needs_the_manage_token()
+    {
+        var eventId = await app.CreatePaidEventAsync();
+        var order = await CreateAsync(eventId, "B9");
+
+        var missing = await _client.GetAsync($"/api/orders/{order.OrderId}");
+        using var wrongRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{order.OrderId}") { Headers = { { "X-Manage-Token", "guess" } } };
+        var wrong = await _client.SendAsync(wrongRequest);
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
+        var payment = await _client.GetFromJsonAsync<PaymentView>($"/api/payments/{CheckoutApp.PaymentId(order)}");
+        Assert.Equal((1500L, "awaiting_payment"), (payment!.Amount, payment.Status));
+        Assert.DoesNotContain("Guest", JsonSerializer.Serialize(payment), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Three_hundred_buyers_for_a_hundred_paid_seats_end_with_exactly_a_hundred_ticketed()
+    {
+        var eventId = await app.CreatePaidEventAsync(rows: 10, seatsPerRow: 10);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => CheckoutApp.CreateOrderAsync(_client, $"rush-{eventId}-{i}",
+            new { eventId, count = 1, names = new[] { $"Buyer {i}" }, email = $"buyer{i}@example.com" })));
+        var orders = await Task.WhenAll(attempts.Where(r => r.StatusCode == HttpStatusCode.Created).Select(r => r.Content.ReadFromJsonAsync<OrderCreated>()));
+        Assert.Equal(100, orders.Length);
+        Assert.Equal(200, attempts.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+
+        // A fifth decline; their seats go to buyers who were turned away, who pay.
+        var declined = orders.Take(20).ToArray();
+        await Task.WhenAll(declined.Select(o => CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(o!), "failed")));
+        var secondChance = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => CheckoutApp.CreateOrderAsync(_client, $"again-{eventId}-{i}",
+            new { eventId, count = 1, names = new[] { $"Second {i}" }, email = "late@example.com" })));
+        var payers = orders.Skip(20).Concat(await Task.WhenAll(secondChance.Select(r => r.Content.ReadFromJsonAsync<OrderCreated>()))).ToArray();
+        var paid = await Task.WhenAll(payers.Select(o => CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(o!), "paid")));
+        Assert.All(paid, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        var final = await Task.WhenAll(payers.Select(o => CheckoutApp.WaitForStatusAsync(_client, o!, "ticketed")));
+        Assert.Equal(100, final.Length);
+        Assert.Equal(100, final.SelectMany(o => o.Tickets).Select(t => t.Seat).Distinct().Count());
+        Assert.All(await Task.WhenAll(declined.Select(o => CheckoutApp.GetOrderAsync(_client, o!))), o => Assert.Equal("cancelled", o.Status));
+        using var admin = app.CreateAdminClient();
+        var audit = await admin.GetFromJsonAsync<EventAudit>($"/api/events/{eventId}/audit");
+        Assert.Empty(audit!.Anomalies);
+        Assert.Equal((100, 0, 0), (audit.Counts["booked"], audit.Counts["held"], audit.Counts["available"]));
+    }
+}
