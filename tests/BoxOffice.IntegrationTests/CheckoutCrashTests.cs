@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using BoxOffice.Contracts;
+using BoxOffice.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace BoxOffice.IntegrationTests;
+
+/// <summary>Checkouts against a real server process that is killed with SIGKILL while webhooks and ticketing are in flight.</summary>
+public sealed class CheckoutCrashTests : IDisposable
+{
+    private const string AdminToken = "checkout-crash-admin";
+    private const string Secret = "checkout-crash-webhook-secret";
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"boxoffice-checkout-crash-{Guid.NewGuid():N}.db");
+
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["Payments:WebhookSecret"] = Secret,
+        ["Checkout:HoldSeconds"] = "8",
+        // Slow ticketing down so kills land between the steps of an order's tickets.
+        ["Checkout:TicketStepMs"] = "40",
+    };
+
+    private Task<ServerProcess> StartAsync() => ServerProcess.StartAsync(_databasePath, AdminToken, Settings);
+
+    [Fact]
+    public async Task Every_order_ends_in_one_consistent_state_whenever_the_server_is_killed()
+    {
+        List<OrderCreated> orders;
+        await using (var server = await StartAsync())
+        {
+            using var admin = server.CreateClient();
+            admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+            var created = await admin.PostAsJsonAsync("/api/events", new { id = "crash-show", title = "Crash show", layout = new { template = "cinema", rows = 10, seatsPerRow = 10 }, prices = new { standard = 2000 } });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            orders = [.. await Task.WhenAll(Enumerable.Range(0, 50).Select(i => CreateOrderAsync(admin, i)))];
+        }
+
+        // Two thirds are paid and a sixth declined, in two rounds, each cut short by SIGKILL; the rest never pay.
+        var payments = orders.Select((order, i) => (order, status: i % 6 == 5 ? "failed" : i % 6 < 4 ? "paid" : null)).Where(p => p.status is not null).ToArray();
+        var acknowledgedPaid = new ConcurrentBag<string>();
+        foreach (var round in new[] { payments[..20], payments })
+        {
+            await using var server = await StartAsync();
+            using var client = server.CreateClient();
+            var sending = Task.WhenAll(round.Select(async p =>
+            {
+                try
+                {
+                    using var response = await SendWebhookAsync(client, p.order, p.status!);
+                    if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<WebhookAnswer>())!.Status is "paid")
+                        acknowledgedPaid.Add(p.order.OrderId);
+                }
+                catch (HttpRequestException)
+                {
+                }
+            }));
+            await Task.WhenAny(sending, Task.Delay(150));
+            await server.KillAsync();
+            await sending;
+        }
+
+        await using (var final = await StartAsync())
+        {
+            using var client = final.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+            // Bounded wait for recovery: ticketing resumes, and the sweeper releases holds once unpaid
+            // orders pass their 8 s deadline (their status reads expired at once; the seat rows follow).
+            var deadline = DateTime.UtcNow.AddSeconds(40);
+            while (DateTime.UtcNow < deadline
+                && ((await Task.WhenAll(orders.Select(o => StatusAsync(client, o)))).Any(s => s is "awaiting_payment" or "paid")
+                    || (await client.GetFromJsonAsync<EventAudit>("/api/events/crash-show/audit"))!.Counts["held"] > 0))
+                await Task.Delay(100);
+        }
+
+        using var database = new SqliteConnection($"Data Source={_databasePath};Pooling=False");
+        database.Open();
+        Assert.Equal("ok", Scalar(database, "PRAGMA integrity_check"));
+        Assert.Equal(0L, Scalar(database, "SELECT COUNT(*) FROM orders WHERE state NOT IN ('ticketed', 'cancelled', 'expired')"));
+        Assert.Equal(0L, Scalar(database, "SELECT COUNT(*) FROM seats WHERE status = 'held'"));
+        // Ticketed: every seat booked by the order and exactly one ticket per seat.
+        Assert.Equal(0L, Scalar(database, """
+            SELECT COUNT(*) FROM orders o
+            WHERE o.state = 'ticketed' AND (
+              o.tickets_issued <> o.tickets_total
+              OR (SELECT COUNT(*) FROM tickets t WHERE t.order_id = o.order_id) <> o.tickets_total
+              OR (SELECT COUNT(*) FROM seats s WHERE s.booking_ref = o.order_id AND s.status = 'booked') <> o.tickets_total)
+            """));
+        // Cancelled or expired: no seat kept, no ticket issued.
+        Assert.Equal(0L, Scalar(database, """
+            SELECT COUNT(*) FROM orders o
+            WHERE o.state IN ('cancelled', 'expired') AND (
+              EXISTS (SELECT 1 FROM seats s WHERE s.booking_ref = o.order_id)
+              OR EXISTS (SELECT 1 FROM tickets t WHERE t.order_id = o.order_id))
+            """));
+        Assert.All(acknowledgedPaid, orderId => Assert.Equal("ticketed", Scalar(database, $"SELECT state FROM orders WHERE order_id = '{orderId}'")));
+        Assert.True(acknowledgedPaid.Count >= 10, $"only {acknowledgedPaid.Count} payments were acknowledged");
+    }
+
+    private static async Task<OrderCreated> CreateOrderAsync(HttpClient client, int index)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new { eventId = "crash-show", count = 2, names = new[] { $"Ada {index}", $"Bob {index}" }, email = "crash@example.com" }),
+        };
+        request.Headers.Add("Idempotency-Key", $"crash-{index}");
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<OrderCreated>())!;
+    }
+
+    private static Task<HttpResponseMessage> SendWebhookAsync(HttpClient client, OrderCreated order, string status)
+    {
+        var body = Encoding.UTF8.GetBytes($$"""{"paymentId":"{{CheckoutApp.PaymentId(order)}}","status":"{{status}}"}""");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body)));
+        return client.SendAsync(request);
+    }
+
+    private static async Task<string> StatusAsync(HttpClient client, OrderCreated order)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{order.OrderId}") { Headers = { { "X-Manage-Token", order.ManageToken } } };
+        using var response = await client.SendAsync(request);
+        return (await response.Content.ReadFromJsonAsync<OrderView>())!.Status;
+    }
+
+    private static object? Scalar(SqliteConnection database, string sql)
+    {
+        using var command = database.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            File.Delete(_databasePath + suffix);
+    }
+}
