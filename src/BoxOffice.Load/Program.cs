@@ -12,6 +12,7 @@ var duration = new Option<int>("--duration") { Description = "Seconds", DefaultV
 var events = new Option<int>("--events") { DefaultValueFactory = _ => 16 };
 var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 1000 };
 var bookings = new Option<int>("--bookings") { DefaultValueFactory = _ => 200 };
+var webhookSecret = new Option<string?>("--webhook-secret") { Description = "The server's Payments:WebhookSecret (default: $BOXOFFICE_WEBHOOK_SECRET)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BOXOFFICE_WEBHOOK_SECRET") };
 
 var root = new RootCommand("BoxOffice load and race tool. Every loop is bounded in count and time.");
 foreach (var option in new Option[] { urls, adminToken, json })
@@ -59,6 +60,10 @@ root.Subcommands.Add(Scenario("ceiling", "--connections workers call a no-op rou
     [connections, duration], async (p, t, c) => [await SimpleScenarios.CeilingAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)]));
 root.Subcommands.Add(Scenario("fanout", "--clients WebSocket clients watch one event while --bookings bookings happen",
     [clients, bookings], async (p, t, c) => [await Fanout.RunAsync(t, p.GetValue(clients), p.GetValue(bookings), c)]));
+root.Subcommands.Add(Scenario("checkout", "--connections buyers each create an order on a paid event and pay it through the signed webhook, for --duration seconds",
+    [connections, duration, webhookSecret], async (p, t, c) => [await CheckoutRush.RunAsync(t,
+        p.GetValue(webhookSecret) ?? throw new InvalidOperationException("Pass --webhook-secret or set BOXOFFICE_WEBHOOK_SECRET to the server's Payments:WebhookSecret."),
+        p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)]));
 root.Subcommands.Add(Scenario("stadium", "A 100,000-seat stadium: cold desk activation, live snapshot size, desk memory",
     [], async (p, t, c) => [await Stadium.RunAsync(t, c)]));
 root.Subcommands.Add(Scenario("lab", "The contention rush against each race-lab strategy (naive, occ, lock, desk); the server needs --Lab:Enabled=true",

@@ -36,10 +36,10 @@ public sealed class Target : IDisposable
     /// <summary>The next client in round-robin order.</summary>
     public HttpClient Client => _clients[(int)((uint)Interlocked.Increment(ref _next) % _clients.Length)];
 
-    public async Task CreateEventAsync(string id, object layout, CancellationToken cancellationToken)
+    public async Task CreateEventAsync(string id, object layout, CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? prices = null)
     {
         using var request = AdminRequest(HttpMethod.Post, "/api/events");
-        request.Content = JsonContent.Create(new { id, title = $"Load test {id}", layout });
+        request.Content = JsonContent.Create(new { id, title = $"Load test {id}", layout, prices });
         using var response = await _clients[0].SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
             throw new InvalidOperationException("The server refused the admin token: pass --admin-token or set BOXOFFICE_ADMIN_TOKEN.");

@@ -40,6 +40,7 @@ public static class CheckoutApi
         IBookingStore store,
         BookingDesks desks,
         OrderTokens tokens,
+        PaymentRoutes payments,
         IPaymentGateway gateway,
         TimeProvider time,
         IOptions<CheckoutOptions> options,
@@ -50,17 +51,25 @@ public static class CheckoutApi
             return TypedResults.ValidationProblem(errors);
         var requestHash = Hash(request);
 
-        // Fast path for a retry; the unique index on the key, not this read, is what stops a second order.
-        if (await store.FindOrderByKeyAsync(idempotencyKey!, cancellationToken) is { } earlier)
-            return await Replay(earlier.OrderId, earlier.RequestHash);
-
         var orderId = "ord_" + RandomNumberGenerator.GetString(Alphabet, 16);
         var token = await tokens.TokenForAsync(orderId);
         var paymentId = "pay_" + RandomNumberGenerator.GetString(Alphabet, 16);
         var expiresAtMs = time.GetUtcNow().AddSeconds(options.Value.HoldSeconds).ToUnixTimeMilliseconds();
         var order = new NewOrder(orderId, idempotencyKey!, requestHash, request.Email!.Trim(), ManageTokens.Hash(token), paymentId, 0, "", expiresAtMs, 0);
 
-        var result = await desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order), cancellationToken);
+        HoldResult? result;
+        try
+        {
+            // The desk knows every key used on its event; the unique index catches a key reused on another.
+            result = await desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order), cancellationToken);
+        }
+        catch (DeskUnavailableException)
+        {
+            var earlier = await store.FindOrderByKeyAsync(idempotencyKey!, cancellationToken);
+            if (earlier is null)
+                throw;
+            result = new HoldResult.Existing(earlier.OrderId, earlier.RequestHash);
+        }
         switch (result)
         {
             case null:
@@ -68,8 +77,10 @@ public static class CheckoutApi
             case HoldResult.Existing existing:
                 return await Replay(existing.OrderId, existing.RequestHash);
             case HoldResult.Held held:
-                var stored = (await store.GetOrderAsync(held.OrderId, cancellationToken))!;
-                return TypedResults.Created($"/api/orders/{held.OrderId}", await Created(stored, http, gateway, tokens));
+                payments.Remember(held.Order.PaymentId, held.Order.OrderId, request.EventId!);
+                return TypedResults.Created($"/api/orders/{orderId}", new OrderCreated(
+                    orderId, OrderStateMachine.Name(OrderState.AwaitingPayment), held.Order.Amount, held.Order.Currency,
+                    gateway.PaymentPage(ServerAddress(http), paymentId).ToString(), DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs), token, held.Seats));
             case HoldResult.Refused { Reason: var reason }:
                 return BookingsApi.Refusal(request.EventId!, reason);
             default:
@@ -109,7 +120,7 @@ public static class CheckoutApi
     }
 
     private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> Webhook(
-        HttpRequest http, WebhookSigner signer, IBookingStore store, BookingDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
+        HttpRequest http, WebhookSigner signer, PaymentRoutes payments, BookingDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxWebhookBytes + 1];
         var length = await http.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
@@ -128,15 +139,17 @@ public static class CheckoutApi
         }
         if (webhook is not { PaymentId: { } paymentId, Status: "paid" or "failed" })
             return TypedResults.Problem(title: "Bad webhook", detail: "Expected {\"paymentId\",\"status\":\"paid\"|\"failed\"}.", statusCode: StatusCodes.Status400BadRequest);
-        if (await store.FindOrderByPaymentAsync(paymentId, cancellationToken) is not { } order)
+        if (await payments.FindAsync(paymentId, cancellationToken) is not { } order)
             return TypedResults.Problem(title: "Unknown payment", detail: $"No order has payment '{paymentId}'.", statusCode: StatusCodes.Status404NotFound);
 
         var result = await desks.SendAsync(order.EventId, new ApplyPayment(order.OrderId, webhook.Status), cancellationToken);
         switch (result)
         {
-            case PaymentResult.Settled(var state, var refundDue, _):
+            case PaymentResult.Settled(var state, var refundDue, _, var seats):
                 if (state == OrderState.Paid)
-                    tickets.Enqueue(order.OrderId);
+                    tickets.Enqueue(order.OrderId, seats);
+                else
+                    payments.Forget(paymentId);
                 return TypedResults.Ok(new WebhookAnswer(order.OrderId, OrderStateMachine.Name(state), refundDue));
             case PaymentResult.Illegal illegal:
                 return TypedResults.Problem(

@@ -6,7 +6,7 @@ namespace BoxOffice.Server.Checkout;
 
 public abstract record HoldResult
 {
-    public sealed record Held(string OrderId, IReadOnlyList<BookedSeat> Seats, long Amount) : HoldResult;
+    public sealed record Held(NewOrder Order, IReadOnlyList<BookedSeat> Seats) : HoldResult;
 
     /// <summary>The idempotency key was used before; the caller compares request hashes.</summary>
     public sealed record Existing(string OrderId, string RequestHash) : HoldResult;
@@ -47,14 +47,17 @@ public sealed class HoldSeatsForOrder(SeatWish wish, NewOrder order) : DeskComma
             Seats = held,
             State = OrderState.AwaitingPayment,
         });
-        return new HoldResult.Held(order.OrderId, held.Select(h => new BookedSeat(map.Layout.Seats[h.seat].Label, h.Item2)).ToArray(), amount);
+        return new HoldResult.Held(row, held.Select(h => new BookedSeat(map.Layout.Seats[h.seat].Label, h.Item2)).ToArray());
     }
 }
 
 public abstract record PaymentResult
 {
-    /// <summary>The order is now in <c>State</c>. <c>Repeated</c>: this outcome was applied before, so nothing changed this time.</summary>
-    public sealed record Settled(OrderState State, bool RefundDue, bool Repeated) : PaymentResult;
+    /// <summary>
+    /// The order is now in <c>State</c>. <c>Repeated</c>: this outcome was applied before, so nothing
+    /// changed this time. <c>Seats</c> are the order's seats and names, for the tickets of a paid order.
+    /// </summary>
+    public sealed record Settled(OrderState State, bool RefundDue, bool Repeated, IReadOnlyList<BookedSeat> Seats) : PaymentResult;
 
     public sealed record Illegal(OrderState State) : PaymentResult;
 }
@@ -66,7 +69,7 @@ public sealed class ApplyPayment(string orderId, string status) : DeskCommand<Pa
     {
         var order = map.FindOrder(orderId) ?? throw new InvalidOperationException($"Order {orderId} is not on this desk.");
         if (order.PaymentsReceived.Contains(status))
-            return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: true);
+            return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: true, SeatsOf(map, order));
 
         // A deadline that passed before the webhook came is applied first, so a late "paid" finds the
         // order expired and its seats released, not booked.
@@ -79,8 +82,11 @@ public sealed class ApplyPayment(string orderId, string status) : DeskCommand<Pa
         plan.Add(new RecordPayment(order.PaymentId, status));
         plan.Transition(map, order, trigger);
         order.PaymentsReceived.Add(status);
-        return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: false);
+        return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: false, SeatsOf(map, order));
     }
+
+    private static BookedSeat[] SeatsOf(SeatMap map, DeskOrder order) =>
+        order.Seats.Select(seat => new BookedSeat(map.Layout.Seats[seat.Seat].Label, seat.Name)).ToArray();
 }
 
 /// <summary>The recovery worker's nudge: expire the order if its deadline has passed and it is still unpaid.</summary>

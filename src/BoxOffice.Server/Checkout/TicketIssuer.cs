@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using BoxOffice.Contracts;
 using BoxOffice.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -17,14 +18,17 @@ public sealed partial class TicketIssuer(IBookingStore store, TimeProvider time,
     private const int Workers = 8;
     private const string CodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-    private readonly Channel<string> _orders = Channel.CreateUnbounded<string>();
+    private readonly Channel<(string OrderId, IReadOnlyList<BookedSeat>? Seats)> _orders = Channel.CreateUnbounded<(string, IReadOnlyList<BookedSeat>?)>();
     private readonly ConcurrentDictionary<string, bool> _queued = new(StringComparer.Ordinal);
 
-    /// <summary>Asks for the order's tickets; a no-op if it is already queued or being issued.</summary>
-    public void Enqueue(string orderId)
+    /// <summary>
+    /// Asks for the order's tickets; a no-op if it is already queued or being issued. A webhook that just
+    /// made the order paid passes its seats, which saves a read; recovery passes none and reads the order.
+    /// </summary>
+    public void Enqueue(string orderId, IReadOnlyList<BookedSeat>? seats = null)
     {
         if (_queued.TryAdd(orderId, true))
-            _orders.Writer.TryWrite(orderId);
+            _orders.Writer.TryWrite((orderId, seats));
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -34,11 +38,11 @@ public sealed partial class TicketIssuer(IBookingStore store, TimeProvider time,
     {
         try
         {
-            await foreach (var orderId in _orders.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var (orderId, seats) in _orders.Reader.ReadAllAsync(stoppingToken))
             {
                 try
                 {
-                    await IssueAsync(orderId, stoppingToken);
+                    await IssueAsync(orderId, seats, stoppingToken);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
@@ -56,19 +60,23 @@ public sealed partial class TicketIssuer(IBookingStore store, TimeProvider time,
         }
     }
 
-    private async Task IssueAsync(string orderId, CancellationToken stoppingToken)
+    private async Task IssueAsync(string orderId, IReadOnlyList<BookedSeat>? paidSeats, CancellationToken stoppingToken)
     {
-        var order = await store.GetOrderAsync(orderId, stoppingToken);
-        if (order is not { State: OrderState.Paid })
-            return;
-        var seats = order.Seats.Where(seat => !seat.Released).ToArray();
-        for (var number = order.TicketsIssued + 1; number <= order.TicketsTotal; number++)
+        var (seats, issued) = (paidSeats, 0);
+        if (seats is null)
+        {
+            var order = await store.GetOrderAsync(orderId, stoppingToken);
+            if (order is not { State: OrderState.Paid })
+                return;
+            (seats, issued) = (order.Seats.Where(seat => !seat.Released).Select(seat => new BookedSeat(seat.Seat, seat.Name)).ToArray(), order.TicketsIssued);
+        }
+        for (var number = issued + 1; number <= seats.Count; number++)
         {
             if (options.Value.TicketStepMs > 0)
                 await Task.Delay(TimeSpan.FromMilliseconds(options.Value.TicketStepMs), time, stoppingToken);
             var seat = seats[number - 1];
             var ticket = new StoredTicket(RandomNumberGenerator.GetString(CodeAlphabet, 12), seat.Seat, seat.Name);
-            var last = number == order.TicketsTotal;
+            var last = number == seats.Count;
             if (!await store.IssueTicketAsync(orderId, ticket, number, last, time.GetUtcNow().ToUnixTimeMilliseconds(), stoppingToken))
                 return;
         }

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using BoxOffice.Contracts;
+
+namespace BoxOffice.Load.Scenarios;
+
+/// <summary>
+/// Buyers on a paid event, each creating an order and paying it through the signed webhook, one after
+/// another for a fixed time. A purchase counts as completed when the webhook confirms it paid; ticketing
+/// follows in the background and is checked at the end.
+/// </summary>
+public static class CheckoutRush
+{
+    public static async Task<Report> RunAsync(Target target, string webhookSecret, int connections, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        const int Seats = 20_000;
+        var eventId = Target.NewEventId("checkout");
+        await target.CreateEventAsync(eventId, Target.Grid(Seats), cancellationToken, prices: new Dictionary<string, long> { ["standard"] = 2500 });
+        var key = Encoding.UTF8.GetBytes(webhookSecret);
+        var create = new Latencies();
+        var pay = new Latencies();
+        var lastOrder = new string[connections];
+        var lastToken = new string[connections];
+
+        var (completed, failed, seconds, purchase) = await ClosedLoop.RunAsync(connections, duration, async (worker, token) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+            {
+                Content = JsonContent.Create(new { eventId, count = 1, names = new[] { $"Buyer {worker}" }, email = "load@example.com" }),
+            };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            var started = Stopwatch.GetTimestamp();
+            using var created = await target.Client.SendAsync(request, token);
+            create.Add(Stopwatch.GetElapsedTime(started));
+            if (created.StatusCode != HttpStatusCode.Created)
+                return false;
+            var order = (await created.Content.ReadFromJsonAsync<OrderCreated>(token))!;
+
+            var body = Encoding.UTF8.GetBytes($$"""{"paymentId":"{{order.PaymentUrl[(order.PaymentUrl.LastIndexOf('/') + 1)..]}}","status":"paid"}""");
+            using var webhook = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new ByteArrayContent(body) };
+            webhook.Content.Headers.ContentType = new("application/json");
+            webhook.Headers.Add("X-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body)));
+            started = Stopwatch.GetTimestamp();
+            using var paid = await target.Client.SendAsync(webhook, token);
+            pay.Add(Stopwatch.GetElapsedTime(started));
+            (lastOrder[worker], lastToken[worker]) = (order.OrderId, order.ManageToken);
+            return paid.StatusCode == HttpStatusCode.OK;
+        }, cancellationToken);
+
+        var ticketed = await CountTicketedAsync(target, lastOrder, lastToken, cancellationToken);
+        var audit = await target.AuditAsync(eventId, cancellationToken);
+        return new Report("checkout")
+            .Add("buyers", connections)
+            .Add("completed purchases/s", Math.Round(completed / seconds))
+            .Add("failed", failed)
+            .AddLatencies("purchase ", purchase)
+            .AddLatencies("create order ", create)
+            .AddLatencies("webhook ", pay)
+            .Add("last orders ticketed", $"{ticketed}/{lastOrder.Count(o => o is not null)}")
+            .Add("anomalies (audit)", audit.Anomalies.Count);
+    }
+
+    /// <summary>Each buyer's last order, which is the most likely to still be ticketing: bounded wait until it is ticketed.</summary>
+    private static async Task<int> CountTicketedAsync(Target target, string[] orders, string[] tokens, CancellationToken cancellationToken)
+    {
+        var ticketed = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, orders.Length).Where(i => orders[i] is not null), cancellationToken, async (i, token) =>
+        {
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{orders[i]}") { Headers = { { "X-Manage-Token", tokens[i] } } };
+                using var response = await target.Client.SendAsync(request, token);
+                if ((await response.Content.ReadFromJsonAsync<OrderView>(token))?.Status == "ticketed")
+                {
+                    Interlocked.Increment(ref ticketed);
+                    return;
+                }
+                await Task.Delay(50, token);
+            }
+        });
+        return ticketed;
+    }
+}
