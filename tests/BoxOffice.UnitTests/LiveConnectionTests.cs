@@ -11,16 +11,22 @@ public class LiveConnectionTests
 {
     private static readonly EventDefinition Flight = new("F1", "Flight", Templates.A320(), new Dictionary<string, long> { ["standard"] = 0 }, "EUR");
 
-    [Fact]
-    public async Task A_client_that_stops_reading_never_slows_the_desk_and_is_dropped_once_it_falls_behind()
+    /// <summary>A connection subscribed to a fresh feed, stuck sending its snapshot until the test unstalls it.</summary>
+    private static async Task<(ChangeFeed Feed, StalledSocket Socket, Task Running)> ConnectStalledAsync()
     {
         var feed = new ChangeFeed(0);
-        var map = new SeatMap(Flight, 0, [], feed);
         var socket = new StalledSocket();
         var connection = new LiveConnection(socket, feed, NullLogger.Instance);
         feed.Add(connection);
-        var running = connection.RunAsync(new SeatMapEncoder(map), CancellationToken.None);
+        var running = connection.RunAsync(new SeatMapEncoder(new SeatMap(Flight, 0, [], feed)), CancellationToken.None);
         await socket.FirstSendStarted.Task;
+        return (feed, socket, running);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_never_slows_the_desk_and_is_dropped_once_it_falls_behind()
+    {
+        var (feed, socket, running) = await ConnectStalledAsync();
 
         // The client is stuck on its first message; the desk keeps publishing without waiting for it.
         for (var version = 1; version <= ChangeFeed.RetainedBatches + 10; version++)
@@ -36,13 +42,7 @@ public class LiveConnectionTests
     [Fact]
     public async Task A_burst_reaches_a_connected_client_as_one_coalesced_delta()
     {
-        var feed = new ChangeFeed(0);
-        var map = new SeatMap(Flight, 0, [], feed);
-        var socket = new StalledSocket();
-        var connection = new LiveConnection(socket, feed, NullLogger.Instance);
-        feed.Add(connection);
-        var running = connection.RunAsync(new SeatMapEncoder(map), CancellationToken.None);
-        await socket.FirstSendStarted.Task;
+        var (feed, socket, running) = await ConnectStalledAsync();
 
         for (var version = 1; version <= 5; version++)
             feed.Publish(new SeatDelta(version - 1, version, [new SeatChange(0, version % 2 == 1 ? SeatStatus.Booked : SeatStatus.Available, null)]));

@@ -208,7 +208,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
                 Expect(write, batch, await commands.InsertBooking.Run(transaction, cancellationToken, insert.Reference, batch.EventId, insert.ManageTokenHash, batch.NowMs));
                 break;
             case ClaimSeat claim:
-                Expect(write, batch, await commands.ClaimSeat.Run(transaction, cancellationToken, batch.EventId, claim.Seat, claim.Reference, batch.ToVersion));
+                Expect(write, batch, await commands.ClaimSeat.Run(transaction, cancellationToken, batch.EventId, claim.Seat, "booked", claim.Reference, batch.ToVersion));
                 Expect(write, batch, await commands.InsertBookingSeat.Run(transaction, cancellationToken, claim.Reference, batch.EventId, claim.Seat, claim.Name));
                 break;
             case ReleaseSeat release:
@@ -225,7 +225,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
                     order.Amount, order.Currency, order.ExpiresAtMs, order.TicketsTotal, batch.NowMs));
                 break;
             case HoldSeat hold:
-                Expect(write, batch, await commands.HoldSeat.Run(transaction, cancellationToken, batch.EventId, hold.Seat, hold.OrderId, batch.ToVersion));
+                Expect(write, batch, await commands.ClaimSeat.Run(transaction, cancellationToken, batch.EventId, hold.Seat, "held", hold.OrderId, batch.ToVersion));
                 Expect(write, batch, await commands.InsertBookingSeat.Run(transaction, cancellationToken, hold.OrderId, batch.EventId, hold.Seat, hold.Name));
                 break;
             case ConfirmSeat confirm:
@@ -543,12 +543,13 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
             INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms) VALUES (@reference, @event, @token, @now)
             """, "@reference", "@event", "@token", "@now");
 
+        /// <summary>Books or holds a seat, only if it is available: a sparse row is inserted, or a released one reused.</summary>
         public PreparedWrite ClaimSeat { get; } = new(connection, """
-            INSERT INTO seats (event_id, seat, status, booking_ref, version) VALUES (@event, @seat, 'booked', @reference, @version)
+            INSERT INTO seats (event_id, seat, status, booking_ref, version) VALUES (@event, @seat, @status, @reference, @version)
             ON CONFLICT (event_id, seat) DO UPDATE
-              SET status = 'booked', booking_ref = excluded.booking_ref, version = excluded.version
+              SET status = excluded.status, booking_ref = excluded.booking_ref, version = excluded.version
               WHERE seats.status = 'available'
-            """, "@event", "@seat", "@reference", "@version");
+            """, "@event", "@seat", "@status", "@reference", "@version");
 
         public PreparedWrite InsertBookingSeat { get; } = new(connection, """
             INSERT INTO booking_seats (reference, event_id, seat, name) VALUES (@reference, @event, @seat, @name)
@@ -560,17 +561,10 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
             """, "@event", "@seat", "@reference", "@version");
 
         public PreparedWrite InsertOrder { get; } = new(connection, """
-            INSERT INTO orders (order_id, event_id, idempotency_key, request_hash, email, manage_token_hash, payment_id,
+            INSERT INTO orders (order_id, event_id, idempotency_key, request_hash, email, payment_id,
                                 amount, currency, state, expires_at_ms, tickets_total, created_at_ms, updated_at_ms)
-            VALUES (@order, @event, @key, @hash, @email, '', @payment, @amount, @currency, 'awaiting_payment', @expires, @tickets, @now, @now)
+            VALUES (@order, @event, @key, @hash, @email, @payment, @amount, @currency, 'awaiting_payment', @expires, @tickets, @now, @now)
             """, "@order", "@event", "@key", "@hash", "@email", "@payment", "@amount", "@currency", "@expires", "@tickets", "@now");
-
-        public PreparedWrite HoldSeat { get; } = new(connection, """
-            INSERT INTO seats (event_id, seat, status, booking_ref, version) VALUES (@event, @seat, 'held', @order, @version)
-            ON CONFLICT (event_id, seat) DO UPDATE
-              SET status = 'held', booking_ref = excluded.booking_ref, version = excluded.version
-              WHERE seats.status = 'available'
-            """, "@event", "@seat", "@order", "@version");
 
         public PreparedWrite ConfirmSeat { get; } = new(connection, """
             UPDATE seats SET status = 'booked', version = @version

@@ -8,7 +8,7 @@ CREATE TABLE orders (
   idempotency_key   TEXT    NOT NULL,
   request_hash      TEXT    NOT NULL,
   email             TEXT    NOT NULL,
-  manage_token_hash TEXT    NOT NULL,
+  -- No manage token, not even hashed: it is derived from the order id and a secret in `secrets`.
   payment_id        TEXT    NOT NULL,
   amount            INTEGER NOT NULL,
   currency          TEXT    NOT NULL,
