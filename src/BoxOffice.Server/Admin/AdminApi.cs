@@ -7,6 +7,8 @@ public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
+        // Resolved now rather than on the first admin request, so a generated token is logged at start.
+        app.ServiceProvider.GetRequiredService<AdminToken>();
         var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAdmin();
         admin.MapPost("/crash", Crash);
         return app;
