@@ -21,9 +21,10 @@ public sealed class BoxOfficeSite : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        // The race lab is on for its page; a wide read-to-write gap makes its races certain.
+        // The race lab is on for its page; a wide read-to-write gap makes its races certain. Tickets take
+        // a moment each, so an order page opened after payment still sees them being issued and must keep polling.
         _server = await BoxOfficeServer.StartAsync(
-            new Dictionary<string, string> { ["Lab:Enabled"] = "true", ["Lab:DelayMs"] = "20" },
+            new Dictionary<string, string> { ["Lab:Enabled"] = "true", ["Lab:DelayMs"] = "20", ["Checkout:TicketStepMs"] = "300" },
             TestContext.Current.CancellationToken);
         Api.BaseAddress = _server.BaseAddress;
         try

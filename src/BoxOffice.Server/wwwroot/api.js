@@ -7,8 +7,8 @@ export class ApiError extends Error {
   }
 }
 
-export async function requestJson(url, { method = "GET", body } = {}) {
-  const headers = { Accept: "application/json" };
+export async function requestJson(url, { method = "GET", body, headers: extraHeaders = {} } = {}) {
+  const headers = { Accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {

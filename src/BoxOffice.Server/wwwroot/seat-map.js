@@ -1,5 +1,6 @@
 import { formatPrice, requestJson } from "/api.js";
 import { BookingDialog } from "/booking.js";
+import { CheckoutPanel } from "/checkout.js";
 import { LiveFeed } from "/live-feed.js";
 
 const StatusByCode = { a: "available", h: "held", b: "booked", x: "blocked" };
@@ -18,8 +19,18 @@ export async function showEvent(eventId) {
   document.title = `${event.title} · BoxOffice`;
   document.getElementById("event-title").textContent = event.title;
 
-  const dialog = new BookingDialog(event.id, booking => map.markBooked(booking.seats.map(seat => seat.seat)));
-  const map = new SeatMap(event, seat => dialog.open(seat));
+  // Paid events refuse direct bookings: their seats are chosen on the map and bought through checkout.
+  let map;
+  if (Object.values(event.prices).some(price => price > 0)) {
+    const checkout = new CheckoutPanel(event, {
+      onSelect: (label, selected) => map.setSelected(label, selected),
+      onHeld: labels => map.markHeld(labels),
+    });
+    map = new SeatMap(event, seat => checkout.toggle(seat), { selectable: true, onChosenUnavailable: labels => checkout.unavailable(labels) });
+  } else {
+    const dialog = new BookingDialog(event.id, booking => map.markBooked(booking.seats.map(seat => seat.seat)));
+    map = new SeatMap(event, seat => dialog.open(seat));
+  }
   showCategories(map.categories, event);
 
   const liveState = document.getElementById("live-state");
@@ -36,6 +47,7 @@ export async function showEvent(eventId) {
 /**
  * Draws every seat as a button at its layout position and keeps statuses, accessible names and
  * counts in step. Positions are in seat units, scaled by one CSS variable, so resizing touches no seat.
+ * A selectable map makes each seat a toggle button (aria-pressed) for choosing several before checkout.
  */
 class SeatMap {
   categories = [];
@@ -49,11 +61,16 @@ class SeatMap {
   #canvas = document.getElementById("seat-canvas");
   #countsText = document.getElementById("event-counts");
   #columns = 0;
+  #selectable;
+  #onChosenUnavailable;
+  #selected = new Set();
 
-  constructor(event, onChoose) {
+  constructor(event, onChoose, { selectable = false, onChosenUnavailable } = {}) {
     this.#event = event;
     this.#seats = event.seats;
     this.#statuses = event.seats.map(seat => seat.status);
+    this.#selectable = selectable;
+    this.#onChosenUnavailable = onChosenUnavailable;
     this.#draw();
     this.#showCounts();
     new ResizeObserver(() => this.#fit()).observe(this.#container);
@@ -74,25 +91,43 @@ class SeatMap {
       location.reload();
       return;
     }
-    for (let index = 0; index < codes.length; index++) this.#setStatus(index, StatusByCode[codes[index]]);
+    const taken = [];
+    for (let index = 0; index < codes.length; index++) this.#setStatus(index, StatusByCode[codes[index]], taken);
     this.#showCounts();
+    this.#reportTaken(taken);
   }
 
   applyChanges(changes) {
+    const taken = [];
     for (const change of changes) {
       const index = this.#indexByLabel.get(change.seat);
       if (index === undefined) {
         location.reload();
         return;
       }
-      this.#setStatus(index, change.status);
+      this.#setStatus(index, change.status, taken);
     }
     this.#showCounts();
+    this.#reportTaken(taken);
   }
 
   /** The booking's own answer, shown at once rather than when the live feed catches up (or if it is down). */
   markBooked(labels) {
     this.applyChanges(labels.map(seat => ({ seat, status: "booked" })));
+  }
+
+  /** The order's own answer: its seats are held, whatever the live feed has said so far. */
+  markHeld(labels) {
+    for (const label of labels) this.setSelected(label, false);
+    this.applyChanges(labels.map(seat => ({ seat, status: "held" })));
+  }
+
+  setSelected(label, selected) {
+    const index = this.#indexByLabel.get(label);
+    if (index === undefined || selected === this.#selected.has(index)) return;
+    if (selected) this.#selected.add(index);
+    else this.#selected.delete(index);
+    this.#render(index);
   }
 
   #draw() {
@@ -130,10 +165,10 @@ class SeatMap {
       button.style.cssText = `--x:${seat.x - row.x}`;
       button.dataset.index = index;
       if (labelled) button.textContent = shortLabel(seat);
-      this.#render(button, seat.label, seat.status);
       row.element.append(button);
       return button;
     });
+    this.#buttons.forEach((_, index) => this.#render(index));
     this.categories = [...categoryIndex.keys()];
     document.getElementById("legend-accessible").hidden = !this.#seats.some(seat => seat.flags.includes("accessible"));
     for (const label of this.#sectionLabels(left, top)) fragment.append(label);
@@ -159,19 +194,29 @@ class SeatMap {
     this.#canvas.classList.toggle("compact", pitch < LabelledPitchPx);
   }
 
-  #setStatus(index, status) {
+  // A chosen seat that turns unavailable is collected in taken. The map does not un-choose it: only
+  // the checkout knows whether the hold is someone else's or its own order's, still on its way back.
+  #setStatus(index, status, taken) {
     const previous = this.#statuses[index];
     if (previous === status) return;
     this.#counts[previous]--;
     this.#counts[status]++;
     this.#statuses[index] = status;
-    this.#render(this.#buttons[index], this.#seats[index].label, status);
+    if (status !== "available" && this.#selected.has(index)) taken.push(this.#seats[index].label);
+    this.#render(index);
   }
 
-  #render(button, label, status) {
+  #reportTaken(taken) {
+    if (taken.length > 0) this.#onChosenUnavailable?.(taken);
+  }
+
+  #render(index) {
+    const button = this.#buttons[index];
+    const status = this.#statuses[index];
     button.dataset.status = status;
     button.disabled = status !== "available";
-    button.setAttribute("aria-label", `Seat ${label}, ${status}`);
+    button.setAttribute("aria-label", `Seat ${this.#seats[index].label}, ${status}`);
+    if (this.#selectable) button.setAttribute("aria-pressed", String(this.#selected.has(index)));
   }
 
   #showCounts() {
@@ -183,7 +228,7 @@ class SeatMap {
     const parts = [`Seat ${seat.label}`, `${seat.section}, row ${seat.row}`, seat.category, ...seat.flags];
     const price = this.#event.prices[seat.category];
     if (price !== undefined) parts.push(formatPrice(price, this.#event.currency));
-    return { label: seat.label, details: parts.join(" · ") };
+    return { label: seat.label, details: parts.join(" · "), index, category: seat.category, price: price ?? 0 };
   }
 }
 
