@@ -6,6 +6,8 @@ using BoxOffice.Contracts;
 using BoxOffice.Server.Booking;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -174,21 +176,45 @@ public static class CheckoutApi
             order.Seats.Select(seat => seat.Seat).ToArray(), StatusNow(order, time), DateTimeOffset.FromUnixTimeMilliseconds(order.ExpiresAtMs)));
     }
 
-    /// <summary>The fake gateway's Pay and Decline buttons: it signs the outcome and posts it to the webhook, as a real gateway would.</summary>
+    /// <summary>
+    /// The fake gateway's Pay and Decline buttons: it signs the outcome and posts it to the webhook, as a
+    /// real gateway would. It posts to this server's own listening address, never to one taken from the
+    /// request, so a forged Host header cannot make the server sign a webhook for somebody else.
+    /// </summary>
     private static async Task<IResult> Decide(
-        string paymentId, PaymentDecision decision, HttpRequest http, WebhookSigner signer, IHttpClientFactory clients, CancellationToken cancellationToken)
+        string paymentId, PaymentDecision decision, WebhookSigner signer, IServer server, IHttpClientFactory clients, CancellationToken cancellationToken)
     {
         if (decision.Outcome is not ("paid" or "failed"))
             return TypedResults.Problem(title: "Bad decision", detail: "Outcome must be \"paid\" or \"failed\".", statusCode: StatusCodes.Status400BadRequest);
+        if (OwnAddress(server) is not { } self)
+            return TypedResults.Problem(title: "No address", detail: "The fake gateway needs the server to listen on an http address.", statusCode: StatusCodes.Status503ServiceUnavailable);
+
         var body = JsonSerializer.SerializeToUtf8Bytes(new PaymentWebhook(paymentId, decision.Outcome), ServerJson.Default.PaymentWebhook);
-        using var webhook = new HttpRequestMessage(HttpMethod.Post, new Uri(ServerAddress(http), "/api/payments/webhook"))
+        using var webhook = new HttpRequestMessage(HttpMethod.Post, new Uri(self, "/api/payments/webhook"))
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
         };
         webhook.Headers.Add(WebhookSigner.Header, signer.Sign(body));
         using var client = clients.CreateClient(CheckoutExtensions.FakeGatewayClient);
-        using var response = await client.SendAsync(webhook, cancellationToken);
-        return TypedResults.Content(await response.Content.ReadAsStringAsync(cancellationToken), response.Content.Headers.ContentType?.ToString(), Encoding.UTF8, (int)response.StatusCode);
+        try
+        {
+            using var response = await client.SendAsync(webhook, cancellationToken);
+            return TypedResults.Content(await response.Content.ReadAsStringAsync(cancellationToken), response.Content.Headers.ContentType?.ToString(), Encoding.UTF8, (int)response.StatusCode);
+        }
+        catch (HttpRequestException error)
+        {
+            return TypedResults.Problem(title: "Webhook unreachable", detail: error.Message, statusCode: StatusCodes.Status502BadGateway);
+        }
+    }
+
+    /// <summary>The first http address Kestrel listens on, with a wildcard host replaced by loopback.</summary>
+    private static Uri? OwnAddress(IServer server)
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
+        if (address is null)
+            return null;
+        var uri = new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
+        return new Uri($"{uri.Scheme}://{uri.Authority}");
     }
 
     private static async Task<OrderCreated> Created(StoredOrder order, HttpRequest http, IPaymentGateway gateway, OrderTokens tokens) => new(
