@@ -81,7 +81,7 @@ public static class CheckoutApi
             case HoldResult.Existing existing:
                 return await Replay(existing.OrderId, existing.RequestHash);
             case HoldResult.Held held:
-                payments.Remember(held.Order.PaymentId, held.Order.OrderId, request.EventId!);
+                payments.Remember(held.Order.PaymentId, new PaymentRoute(held.Order.OrderId, request.EventId!), DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs));
                 return TypedResults.Created($"/api/orders/{orderId}", new OrderCreated(
                     orderId, OrderStateMachine.Name(OrderState.AwaitingPayment), held.Order.Amount, held.Order.Currency,
                     gateway.PaymentPage(ServerAddress(http), paymentId).ToString(), DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs), token, held.Seats));
@@ -152,8 +152,7 @@ public static class CheckoutApi
             case PaymentResult.Settled(var state, var refundDue, _, var seats):
                 if (state == OrderState.Paid)
                     tickets.Enqueue(order.OrderId, seats);
-                else
-                    payments.Forget(paymentId);
+                payments.Forget(paymentId);
                 return TypedResults.Ok(new WebhookAnswer(order.OrderId, OrderStateMachine.Name(state), refundDue));
             case PaymentResult.Illegal illegal:
                 return TypedResults.Problem(

@@ -21,6 +21,7 @@ public static partial class CheckoutExtensions
         builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("Checkout"));
         builder.Services.AddSingleton<IPaymentGateway, FakePaymentGateway>();
         builder.Services.AddSingleton<OrderTokens>();
+        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<PaymentRoutes>();
         builder.Services.AddSingleton(services =>
         {
