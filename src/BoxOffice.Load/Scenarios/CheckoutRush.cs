@@ -16,9 +16,10 @@ public static class CheckoutRush
 {
     public static async Task<Report> RunAsync(Target target, string webhookSecret, int connections, TimeSpan duration, CancellationToken cancellationToken)
     {
-        const int Seats = 20_000;
         var eventId = Target.NewEventId("checkout");
-        await target.CreateEventAsync(eventId, Target.Grid(Seats), cancellationToken, prices: new Dictionary<string, long> { ["standard"] = 2500 });
+        // 100,000 seats, so no run of this length sells out.
+        var stadium = new { template = "stadium", sections = 10, rows = 100, seatsPerRow = 100 };
+        await target.CreateEventAsync(eventId, stadium, cancellationToken, prices: new Dictionary<string, long> { ["standard"] = 2500 });
         var key = Encoding.UTF8.GetBytes(webhookSecret);
         var create = new Latencies();
         var pay = new Latencies();
