@@ -218,6 +218,38 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task Changes_since_a_version_are_the_seats_it_changed_with_released_ones_as_available()
+    {
+        var id = await NewEventAsync();
+        var (ada, bob) = (NewReference(), NewReference());
+        await CommitAsync(Batch(id, 0, Booking(ada, ("1A", "Ada"), ("1B", "Bo"))));
+        await CommitAsync(Batch(id, 1, Booking(bob, ("2A", "Bob"))));
+        await CommitAsync(Batch(id, 2, new ReleaseSeat("1A", ada)));
+
+        var changes = (await Store.LoadChangesAsync(id, 1, [], CancellationToken.None))!;
+
+        Assert.Equal(3L, changes.Version);
+        Assert.Equal(
+            [new StoredSeat("1A", "available", null, null), new StoredSeat("2A", "booked", bob, "Bob")],
+            changes.Seats.OrderBy(s => s.Seat, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Listed_seats_come_back_whatever_their_version_and_seats_without_a_row_do_not()
+    {
+        var id = await NewEventAsync();
+        var ada = NewReference();
+        await CommitAsync(Batch(id, 0, Booking(ada, ("1A", "Ada"))));
+
+        var changes = (await Store.LoadChangesAsync(id, 1, ["1A", "9F"], CancellationToken.None))!;
+
+        Assert.Equal(1L, changes.Version);
+        Assert.Equal([new StoredSeat("1A", "booked", ada, "Ada")], changes.Seats);
+        Assert.Empty((await Store.LoadChangesAsync(id, 1, [], CancellationToken.None))!.Seats);
+        Assert.Null(await Store.LoadChangesAsync("no-such-event", 0, [], CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_audit_of_a_healthy_event_counts_its_claims_and_finds_nothing_wrong()
     {
         var id = await NewEventAsync();

@@ -21,6 +21,8 @@ public sealed partial class BookingDesk
     public const int MaxBatch = 256;
     public const int MaxQueue = 10_000;
     private const int AttemptsAlone = 3;
+    /// <summary>How often a batch, or a command retried alone, may lose its commit to other processes' before the desk gives up on it.</summary>
+    private const int MaxLostRaces = 32;
 
     private readonly Channel<DeskCommand> _inbox = Channel.CreateUnbounded<DeskCommand>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IBookingStore _store;
@@ -28,6 +30,7 @@ public sealed partial class BookingDesk
     private readonly ILogger _logger;
     private SeatMap _map;
     private bool _stale;
+    private readonly HashSet<int> _unsure = [];
     private long _lastActiveTimestamp;
     private int _queued;
 
@@ -78,7 +81,9 @@ public sealed partial class BookingDesk
                 Interlocked.Decrement(ref _queued);
                 (command.IsRead ? reads : writes).Add(command);
             }
-            Interlocked.Exchange(ref _lastActiveTimestamp, _time.GetTimestamp());
+            // Catch-ups come from other processes' traffic: only this process's own use keeps the desk from retiring.
+            if (writes.Count > 0 || reads.Exists(read => read is not CatchUp))
+                Interlocked.Exchange(ref _lastActiveTimestamp, _time.GetTimestamp());
             await HandleAsync(reads, writes);
             reads.Clear();
             writes.Clear();
@@ -88,6 +93,8 @@ public sealed partial class BookingDesk
 
     private async Task HandleAsync(List<DeskCommand> reads, List<DeskCommand> writes)
     {
+        if (reads.Exists(read => read is CatchUp catchUp && catchUp.IsAheadOf(_map)))
+            _stale = true;
         if (_stale && !await TryReloadAsync(reads.Concat(writes)))
             return;
 
@@ -107,19 +114,25 @@ public sealed partial class BookingDesk
         if (writes.Count == 0)
             return;
 
-        var plan = new BatchPlan();
-        try
+        for (var races = 0; ; races++)
         {
-            foreach (var write in writes)
-                write.Stage(_map, plan);
-            await CommitAsync(plan);
-        }
-        catch (Exception error)
-        {
-            _stale = true;
-            LogBatchFailed(_logger, Definition.Id, writes.Count, error);
-            await RetryAloneAsync(writes);
-            return;
+            var plan = new BatchPlan();
+            try
+            {
+                foreach (var write in writes)
+                    write.Stage(_map, plan);
+                await CommitAsync(plan);
+                break;
+            }
+            catch (Exception error)
+            {
+                // Losing to another process's commit is no command's fault: the whole batch is decided again.
+                if (await LostRaceAsync(plan, error) && races < MaxLostRaces)
+                    continue;
+                LogBatchFailed(_logger, Definition.Id, writes.Count, error);
+                await RetryAloneAsync(writes);
+                return;
+            }
         }
         foreach (var write in writes)
             write.Acknowledge();
@@ -130,7 +143,7 @@ public sealed partial class BookingDesk
     {
         foreach (var write in writes)
         {
-            for (var attempt = 1; ; attempt++)
+            for (int refusals = 0, races = 0; ;)
             {
                 if (_stale && !await TryReloadAsync([write]))
                     break;
@@ -142,18 +155,30 @@ public sealed partial class BookingDesk
                     write.Acknowledge();
                     break;
                 }
-                catch (StoreConflictException) when (attempt < AttemptsAlone)
-                {
-                    _stale = true;
-                }
                 catch (Exception error)
                 {
-                    _stale = true;
+                    if (await LostRaceAsync(plan, error) && ++races < MaxLostRaces)
+                        continue;
+                    if (error is StoreConflictException && ++refusals < AttemptsAlone)
+                        continue;
                     write.Fail(new DeskUnavailableException($"Event {Definition.Id} could not commit the request.", error));
                     break;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// After a failed commit: forgets what the plan staged, and for a conflict catches up at once. True when
+    /// another process had moved the event on, so the commands lost a race rather than being refused.
+    /// </summary>
+    private async Task<bool> LostRaceAsync(BatchPlan plan, Exception error)
+    {
+        var version = _map.Version;
+        _stale = true;
+        foreach (var change in plan.Changes)
+            _unsure.Add(change.Seat);
+        return error is StoreConflictException && await TryReloadAsync([]) && _map.Version > version;
     }
 
     private async Task CommitAsync(BatchPlan plan)
@@ -171,13 +196,18 @@ public sealed partial class BookingDesk
     {
         try
         {
-            var stored = await _store.LoadEventAsync(Definition.Id, CancellationToken.None)
-                ?? throw new InvalidOperationException($"Event {Definition.Id} disappeared from the store.");
-            var versionBefore = _map.Version;
-            _map = new SeatMap(Definition, stored.Event.Version, stored.Seats, Feed);
+            // Deltas keep every live connection open; only a store behind the map, which no delta explains, costs a full reload.
+            if (!await CatchUp.TryApplyAsync(_map, _store, _unsure))
+            {
+                var stored = await _store.LoadEventAsync(Definition.Id, CancellationToken.None)
+                    ?? throw new InvalidOperationException($"Event {Definition.Id} disappeared from the store.");
+                var versionBefore = _map.Version;
+                _map = new SeatMap(Definition, stored.Event.Version, stored.Seats, Feed);
+                if (_map.Version != versionBefore)
+                    Feed.Restart(_map.Version);
+            }
+            _unsure.Clear();
             _stale = false;
-            if (_map.Version != versionBefore)
-                Feed.Restart(_map.Version);
             return true;
         }
         catch (Exception error)

@@ -119,6 +119,34 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
         return new StoredEvent(row, seats);
     }
 
+    public async Task<StoredChanges?> LoadChangesAsync(string eventId, long sinceVersion, IReadOnlyCollection<string> seats, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // One statement, so the version and the seats come from the same snapshot.
+        await using var command = new NpgsqlCommand("""
+            SELECT e.version, s.seat, s.status, s.booking_ref, b.name
+            FROM events e
+            LEFT JOIN seats s
+              ON s.event_id = e.id AND (s.version > @since OR s.seat = ANY(@seats))
+            LEFT JOIN booking_seats b
+              ON b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL
+            WHERE e.id = @event
+            """, connection);
+        command.Parameters.AddWithValue("event", eventId);
+        command.Parameters.AddWithValue("since", sinceVersion);
+        command.Parameters.AddWithValue("seats", seats.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        long? version = null;
+        var changed = new List<StoredSeat>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            version = reader.GetInt64(0);
+            if (!reader.IsDBNull(1))
+                changed.Add(ReadSeat(reader, 1));
+        }
+        return version is { } found ? new StoredChanges(found, changed) : null;
+    }
+
     public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
