@@ -99,11 +99,9 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
             BatchCommands =
             {
                 Command($"{SelectEvent} WHERE id = @id", ("id", eventId)),
-                Command("""
-                    SELECT s.seat, s.status, s.booking_ref, b.name
+                Command($"""
+                    SELECT s.seat, s.status, s.booking_ref, {LiveClaimName}
                     FROM seats s
-                    LEFT JOIN booking_seats b
-                      ON b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL
                     WHERE s.event_id = @id AND s.status <> 'available'
                     """, ("id", eventId)),
             },
@@ -123,13 +121,11 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One statement, so the version and the seats come from the same snapshot.
-        await using var command = new NpgsqlCommand("""
-            SELECT e.version, s.seat, s.status, s.booking_ref, b.name
+        await using var command = new NpgsqlCommand($"""
+            SELECT e.version, s.seat, s.status, s.booking_ref, {LiveClaimName}
             FROM events e
             LEFT JOIN seats s
               ON s.event_id = e.id AND (s.version > @since OR s.seat = ANY(@seats))
-            LEFT JOIN booking_seats b
-              ON b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL
             WHERE e.id = @event
             """, connection);
         command.Parameters.AddWithValue("event", eventId);
@@ -313,6 +309,15 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
           WHERE id = @event AND version = @from
           RETURNING 1)
         SELECT expect_one_row((SELECT COUNT(*) FROM advanced), 'moving event ' || @event || ' on from version ' || @from)
+        """;
+
+    /// <summary>
+    /// The name on a seat's live claim. A correlated subquery is always a lookup in the one-live-claim index;
+    /// a join, planned on the stale statistics of a busy new event, can turn into a scan of every claim per seat.
+    /// </summary>
+    private const string LiveClaimName = """
+        (SELECT b.name FROM booking_seats b
+         WHERE b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL)
         """;
 
     private const string SelectEvent = """
