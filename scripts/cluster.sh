@@ -7,12 +7,15 @@
 #   scripts/cluster.sh stop     stop exactly what start started, and remove its state folder
 #
 # Environment: CLUSTER_PORT (nginx, default 8080), CLUSTER_NODES (default 3),
-# CLUSTER_STATE (PIDs, logs and the database; default /tmp/boxoffice-cluster).
+# CLUSTER_STATE (PIDs, logs and the database; default /tmp/boxoffice-cluster),
+# CLUSTER_BALANCE: round-robin (default) or event, which sends every request for one event to the same
+# process (nginx consistent hash on the event id) so processes stop racing each other for its commits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${CLUSTER_PORT:-8080}
 NODES=${CLUSTER_NODES:-3}
+BALANCE=${CLUSTER_BALANCE:-round-robin}
 STATE=${CLUSTER_STATE:-/tmp/boxoffice-cluster}
 PG_BIN=/usr/lib/postgresql/15/bin
 SERVER_DLL=$PWD/src/BoxOffice.Server/bin/Release/net10.0/BoxOffice.Server.dll
@@ -73,6 +76,12 @@ start() {
     exit 1
   fi
   port_is_free "$PORT" || { echo "port $PORT is taken; set CLUSTER_PORT" >&2; exit 1; }
+  local balance
+  case "$BALANCE" in
+    round-robin) balance="" ;;
+    event) balance="    hash \$boxoffice_event consistent;"$'\n' ;;
+    *) echo "CLUSTER_BALANCE must be round-robin or event" >&2; exit 1 ;;
+  esac
   if ! command -v nginx >/dev/null 2>&1; then
     echo "==> installing Debian nginx"
     as_root apt-get update -qq
@@ -91,8 +100,10 @@ start() {
   local pg_port
   pg_port=$(free_port_from 25432)
   as_pg "$PG_BIN/initdb -D $STATE/pg/data --auth=trust -U postgres --no-sync" >/dev/null
-  as_pg "$PG_BIN/pg_ctl -D $STATE/pg/data -l $STATE/pg/postgres.log -w -o \"-p $pg_port -k $STATE/pg -c listen_addresses=127.0.0.1 -c max_connections=300\" start" >/dev/null
+  as_pg "$PG_BIN/pg_ctl -D $STATE/pg/data -l $STATE/pg/postgres.log -w -o \"-p $pg_port -k $STATE/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_preload_libraries=pg_stat_statements\" start" >/dev/null
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres boxoffice
+  # Where the database's time goes: SELECT calls, total_exec_time, query FROM pg_stat_statements ORDER BY 2 DESC.
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d boxoffice -qc 'CREATE EXTENSION pg_stat_statements'
   local connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=boxoffice"
 
   local token
@@ -119,7 +130,7 @@ start() {
     echo "    node$node on http://127.0.0.1:$node_port (pid $(cat "$STATE/node$node.pid"))"
   done
 
-  echo "==> starting nginx on 127.0.0.1:$PORT"
+  echo "==> starting nginx on 127.0.0.1:$PORT ($BALANCE)"
   cat >"$STATE/nginx.conf" <<EOF
 worker_processes 1;
 pid $STATE/nginx.pid;
@@ -128,7 +139,12 @@ events { worker_connections 8192; }
 http {
   access_log off;
   upstream boxoffice {
-$upstreams    keepalive 128;
+$balance$upstreams    keepalive 128;
+  }
+  # The event a request is about: /api/events/{id}/..., or the tutorial routes' ?flightId=.
+  map \$uri \$boxoffice_event {
+    ~^/api/events/(?<event>[^/]+) \$event;
+    default \$arg_flightId;
   }
   # WebSockets need Upgrade passed on; every other request keeps its upstream connection alive.
   map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
@@ -157,7 +173,7 @@ BOXOFFICE_POSTGRES="$connection"
 EOF
   cat <<EOF
 
-BoxOffice cluster is up ($NODES processes behind nginx). State, PIDs and logs: $STATE
+BoxOffice cluster is up ($NODES processes behind nginx, $BALANCE). State, PIDs and logs: $STATE
   URL:          http://127.0.0.1:$PORT   (try http://127.0.0.1:$PORT/?flightId=1234)
   admin token:  $token
   PostgreSQL:   $connection

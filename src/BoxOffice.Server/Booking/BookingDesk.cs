@@ -49,6 +49,9 @@ public sealed partial class BookingDesk
 
     public ChangeFeed Feed => _map.Feed;
 
+    /// <summary>The version the desk has committed or caught up to, read off its thread: a hint that may move on at once.</summary>
+    public long Version => _map.Version;
+
     public Task Completion { get; }
 
     public TimeSpan IdleFor => _time.GetElapsedTime(Interlocked.Read(ref _lastActiveTimestamp));

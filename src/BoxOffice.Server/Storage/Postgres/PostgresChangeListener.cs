@@ -92,8 +92,9 @@ internal sealed partial class PostgresChangeListener(NpgsqlDataSource dataSource
     {
         await foreach (var (eventId, version) in _changes.Reader.ReadAllAsync())
         {
-            // Only desks already here: one activated later loads the event after this commit anyway.
-            if (await desks.FindActiveAsync(eventId) is { } desk)
+            // Only desks already here: one activated later loads the event after this commit anyway. A desk
+            // already at the version (its own commit, most often) is not woken; the desk checks again itself.
+            if (await desks.FindActiveAsync(eventId) is { } desk && (version is null || version > desk.Version))
                 desk.TryEnqueue(new CatchUp(version));
         }
     }
