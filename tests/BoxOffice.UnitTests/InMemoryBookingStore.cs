@@ -10,7 +10,7 @@ internal sealed class InMemoryBookingStore : IBookingStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, EventRow> _events = [];
-    private readonly Dictionary<(string EventId, string Seat), (string Status, string? Reference, string? Name)> _seats = [];
+    private readonly Dictionary<(string EventId, string Seat), (string Status, string? Reference, string? Name, long Version)> _seats = [];
     private readonly HashSet<string> _bookings = [];
 
     public List<CommitBatch> Commits { get; } = [];
@@ -53,6 +53,25 @@ internal sealed class InMemoryBookingStore : IBookingStore
         }
     }
 
+    private int _changeLoads;
+
+    public int ChangeLoads => Volatile.Read(ref _changeLoads);
+
+    public Task<StoredChanges?> LoadChangesAsync(string eventId, long sinceVersion, IReadOnlyCollection<string> seats, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _changeLoads);
+        lock (_gate)
+        {
+            if (!_events.TryGetValue(eventId, out var row))
+                return Task.FromResult<StoredChanges?>(null);
+            var changed = _seats
+                .Where(pair => pair.Key.EventId == eventId && (pair.Value.Version > sinceVersion || seats.Contains(pair.Key.Seat)))
+                .Select(pair => new StoredSeat(pair.Key.Seat, pair.Value.Status, pair.Value.Reference, pair.Value.Name))
+                .ToArray();
+            return Task.FromResult<StoredChanges?>(new StoredChanges(row.Version, changed));
+        }
+    }
+
     public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _commitsStarted);
@@ -62,7 +81,7 @@ internal sealed class InMemoryBookingStore : IBookingStore
         {
             if (Refuse(batch) || _events[batch.EventId].Version != batch.FromVersion)
                 throw new StoreConflictException("refused");
-            var seats = new Dictionary<(string, string), (string, string?, string?)>(_seats);
+            var seats = new Dictionary<(string, string), (string, string?, string?, long)>(_seats);
             foreach (var write in batch.Writes)
             {
                 switch (write)
@@ -71,20 +90,20 @@ internal sealed class InMemoryBookingStore : IBookingStore
                         var key = (batch.EventId, claim.Seat);
                         if (seats.TryGetValue(key, out var current) && current.Item1 != "available")
                             throw new StoreConflictException($"{claim.Seat} is taken");
-                        seats[key] = ("booked", claim.Reference, claim.Name);
+                        seats[key] = ("booked", claim.Reference, claim.Name, batch.ToVersion);
                         break;
                     case HoldSeat hold:
                         var held = (batch.EventId, hold.Seat);
                         if (seats.TryGetValue(held, out var before) && before.Item1 != "available")
                             throw new StoreConflictException($"{hold.Seat} is taken");
-                        seats[held] = ("held", hold.OrderId, hold.Name);
+                        seats[held] = ("held", hold.OrderId, hold.Name, batch.ToVersion);
                         break;
                     case ConfirmSeat confirm:
                         var confirmed = (batch.EventId, confirm.Seat);
-                        seats[confirmed] = ("booked", confirm.OrderId, seats[confirmed].Item3);
+                        seats[confirmed] = ("booked", confirm.OrderId, seats[confirmed].Item3, batch.ToVersion);
                         break;
                     case ReleaseSeat release:
-                        seats[(batch.EventId, release.Seat)] = ("available", null, null);
+                        seats[(batch.EventId, release.Seat)] = ("available", null, null, batch.ToVersion);
                         break;
                     case InsertBooking insert when !_bookings.Add(insert.Reference):
                         throw new StoreConflictException("duplicate reference");

@@ -27,25 +27,37 @@ public sealed class ServerProcess : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Starts a server on a free port with its own database file and admin token, and waits until it is healthy.</summary>
-    public static async Task<ServerProcess> StartAsync(
+    public static Task<ServerProcess> StartAsync(
         string databasePath, string adminToken, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
+    {
+        var all = new Dictionary<string, string> { ["ConnectionStrings:BoxOffice"] = $"Data Source={databasePath}" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            all[key] = value;
+        return LaunchAsync(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, adminToken, all, cancellationToken);
+    }
+
+    /// <summary>Starts a server on a free port on a PostgreSQL database, which several servers may share as a cluster's processes do.</summary>
+    public static Task<ServerProcess> StartOnPostgresAsync(string connectionString, string adminToken, CancellationToken cancellationToken = default) =>
+        LaunchAsync(Path.GetTempPath(), adminToken, new Dictionary<string, string> { ["Storage:Provider"] = "Postgres", ["ConnectionStrings:BoxOffice"] = connectionString }, cancellationToken);
+
+    private static async Task<ServerProcess> LaunchAsync(
+        string workingDirectory, string adminToken, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { ServerDllPath(), "--urls", address.ToString().TrimEnd('/') },
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(databasePath)),
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             Environment =
             {
-                ["ConnectionStrings__BoxOffice"] = $"Data Source={databasePath}",
                 ["Admin__Token"] = adminToken,
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in settings)
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server process.");
         var server = new ServerProcess(process, address);
@@ -65,6 +77,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         return server;
     }
+
+    /// <summary>The last lines the server wrote, for a test to show when it fails.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
 
     public HttpClient CreateClient() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
 

@@ -21,6 +21,8 @@ public sealed partial class BookingDesk
     public const int MaxBatch = 256;
     public const int MaxQueue = 10_000;
     private const int AttemptsAlone = 3;
+    /// <summary>How often a batch, or a command retried alone, may lose its commit to other processes' before the desk gives up on it.</summary>
+    private const int MaxLostRaces = 32;
 
     private readonly Channel<DeskCommand> _inbox = Channel.CreateUnbounded<DeskCommand>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IBookingStore _store;
@@ -28,6 +30,7 @@ public sealed partial class BookingDesk
     private readonly ILogger _logger;
     private SeatMap _map;
     private bool _stale;
+    private readonly HashSet<int> _unsure = [];
     private long _lastActiveTimestamp;
     private int _queued;
 
@@ -45,6 +48,9 @@ public sealed partial class BookingDesk
     public EventDefinition Definition { get; }
 
     public ChangeFeed Feed => _map.Feed;
+
+    /// <summary>The version the desk has committed or caught up to, read off its thread: a hint that may move on at once.</summary>
+    public long Version => _map.Version;
 
     public Task Completion { get; }
 
@@ -78,7 +84,9 @@ public sealed partial class BookingDesk
                 Interlocked.Decrement(ref _queued);
                 (command.IsRead ? reads : writes).Add(command);
             }
-            Interlocked.Exchange(ref _lastActiveTimestamp, _time.GetTimestamp());
+            // Catch-ups come from other processes' traffic: only this process's own use keeps the desk from retiring.
+            if (writes.Count > 0 || reads.Exists(read => read is not CatchUp))
+                Interlocked.Exchange(ref _lastActiveTimestamp, _time.GetTimestamp());
             await HandleAsync(reads, writes);
             reads.Clear();
             writes.Clear();
@@ -88,6 +96,8 @@ public sealed partial class BookingDesk
 
     private async Task HandleAsync(List<DeskCommand> reads, List<DeskCommand> writes)
     {
+        if (reads.Exists(read => read is CatchUp catchUp && catchUp.IsAheadOf(_map)))
+            _stale = true;
         if (_stale && !await TryReloadAsync(reads.Concat(writes)))
             return;
         // One clock reading per batch: every decision in it agrees on which holds have lapsed.
@@ -109,19 +119,25 @@ public sealed partial class BookingDesk
         if (writes.Count == 0)
             return;
 
-        var plan = new BatchPlan();
-        try
+        for (var races = 0; ; races++)
         {
-            foreach (var write in writes)
-                write.Stage(_map, plan);
-            await CommitAsync(plan);
-        }
-        catch (Exception error)
-        {
-            _stale = true;
-            LogBatchFailed(_logger, Definition.Id, writes.Count, error);
-            await RetryAloneAsync(writes);
-            return;
+            var plan = new BatchPlan();
+            try
+            {
+                foreach (var write in writes)
+                    write.Stage(_map, plan);
+                await CommitAsync(plan);
+                break;
+            }
+            catch (Exception error)
+            {
+                // Losing to another process's commit is no command's fault: the whole batch is decided again.
+                if (await LostRaceAsync(plan, error) && races < MaxLostRaces)
+                    continue;
+                LogBatchFailed(_logger, Definition.Id, writes.Count, error);
+                await RetryAloneAsync(writes);
+                return;
+            }
         }
         foreach (var write in writes)
             write.Acknowledge();
@@ -132,7 +148,7 @@ public sealed partial class BookingDesk
     {
         foreach (var write in writes)
         {
-            for (var attempt = 1; ; attempt++)
+            for (int refusals = 0, races = 0; ;)
             {
                 if (_stale && !await TryReloadAsync([write]))
                     break;
@@ -145,18 +161,30 @@ public sealed partial class BookingDesk
                     write.Acknowledge();
                     break;
                 }
-                catch (StoreConflictException) when (attempt < AttemptsAlone)
-                {
-                    _stale = true;
-                }
                 catch (Exception error)
                 {
-                    _stale = true;
+                    if (await LostRaceAsync(plan, error) && ++races < MaxLostRaces)
+                        continue;
+                    if (error is StoreConflictException && ++refusals < AttemptsAlone)
+                        continue;
                     write.Fail(new DeskUnavailableException($"Event {Definition.Id} could not commit the request.", error));
                     break;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// After a failed commit: forgets what the plan staged, and for a conflict catches up at once. True when
+    /// another process had moved the event on, so the commands lost a race rather than being refused.
+    /// </summary>
+    private async Task<bool> LostRaceAsync(BatchPlan plan, Exception error)
+    {
+        var version = _map.Version;
+        _stale = true;
+        foreach (var change in plan.Changes)
+            _unsure.Add(change.Seat);
+        return error is StoreConflictException && await TryReloadAsync([]) && _map.Version > version;
     }
 
     private async Task CommitAsync(BatchPlan plan)
@@ -174,13 +202,20 @@ public sealed partial class BookingDesk
     {
         try
         {
-            var stored = await _store.LoadEventAsync(Definition.Id, CancellationToken.None)
-                ?? throw new InvalidOperationException($"Event {Definition.Id} disappeared from the store.");
-            var versionBefore = _map.Version;
-            _map = new SeatMap(Definition, stored.Event.Version, stored.Seats, stored.Orders.Select(o => o.ToDeskOrder(Definition.Layout)), Feed);
+            // Deltas keep every live connection open; only a store behind the map, which no delta explains,
+            // costs a full reload. Paid events always reload in full: a delta carries seats, not the orders
+            // that hold them, and the desk decides webhooks and expiry from those orders.
+            if (Definition.IsPaid || !await CatchUp.TryApplyAsync(_map, _store, _unsure))
+            {
+                var stored = await _store.LoadEventAsync(Definition.Id, CancellationToken.None)
+                    ?? throw new InvalidOperationException($"Event {Definition.Id} disappeared from the store.");
+                var versionBefore = _map.Version;
+                _map = new SeatMap(Definition, stored.Event.Version, stored.Seats, stored.Orders.Select(o => o.ToDeskOrder(Definition.Layout)), Feed);
+                if (_map.Version != versionBefore)
+                    Feed.Restart(_map.Version);
+            }
+            _unsure.Clear();
             _stale = false;
-            if (_map.Version != versionBefore)
-                Feed.Restart(_map.Version);
             return true;
         }
         catch (Exception error)

@@ -56,6 +56,25 @@ public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILogger
         return desk;
     }
 
+    /// <summary>The event's desk if this process hosts one, once it has loaded; never activates one.</summary>
+    public async Task<BookingDesk?> FindActiveAsync(string eventId)
+    {
+        if (!_desks.TryGetValue(eventId, out var entry))
+            return null;
+        try
+        {
+            return await entry.Value;
+        }
+        catch (Exception) when (entry.Value.IsFaulted)
+        {
+            // The activation failed, so there is no desk; the next one loads the event afresh.
+            return null;
+        }
+    }
+
+    /// <summary>The events whose desks are active or loading in this process.</summary>
+    public IReadOnlyCollection<string> ActiveEventIds => [.. _desks.Keys];
+
     /// <summary>Retires desks idle for longer than <paramref name="idleAfter"/> with nobody watching; returns how many.</summary>
     public int RetireIdle(TimeSpan idleAfter)
     {

@@ -150,6 +150,15 @@ public sealed class SeatMap
         _occupants[seat] = null;
     }
 
+    /// <summary>Puts a seat in the state the store holds for it; null means the seat has no row, so its layout decides.</summary>
+    public void Restore(int seat, StoredSeat? stored)
+    {
+        var layoutDefault = Layout.Seats[seat].Flags.HasFlag(SeatFeatures.Blocked) ? SeatStatus.Blocked : SeatStatus.Available;
+        Set(seat, stored is null ? layoutDefault : ParseStatus(stored.Status));
+        _bookings[seat] = stored?.BookingReference;
+        _occupants[seat] = stored?.Name;
+    }
+
     /// <summary>The seat a named passenger occupies, for the tutorial's "one seat per passenger" rule; -1 if none.</summary>
     public int SeatOccupiedBy(string name) => Array.IndexOf(_occupants, name);
 

@@ -67,7 +67,8 @@ public sealed class ApplyPayment(string orderId, string status) : DeskCommand<Pa
 {
     protected override PaymentResult Decide(SeatMap map, BatchPlan plan)
     {
-        var order = map.FindOrder(orderId) ?? throw new InvalidOperationException($"Order {orderId} is not on this desk.");
+        // Another process may have created the order after this desk loaded: the conflict makes the desk reload and decide again.
+        var order = map.FindOrder(orderId) ?? throw new StoreConflictException($"Order {orderId} is not on this desk yet.");
         if (order.PaymentsReceived.Contains(status))
             return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: true, SeatsOf(map, order));
 

@@ -2,25 +2,27 @@ using BoxOffice.Contracts;
 using BoxOffice.Server.Admin;
 using BoxOffice.Server.Booking;
 using BoxOffice.Server.Events;
+using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
 
 namespace BoxOffice.Server.Lab;
 
 /// <summary>The race lab, on only with <c>Lab:Enabled=true</c>: lab events, and bookings with a <c>"mode"</c>.</summary>
-public static class LabApi
+public static partial class LabApi
 {
     public const int MaxLabSeats = 5_000;
     private const int SeatsPerRow = 25;
 
     public static WebApplicationBuilder AddLab(this WebApplicationBuilder builder)
     {
-        if (!builder.Configuration.GetValue("Lab:Enabled", false))
+        // The lab's strategies are written for SQLite's single writer; on PostgreSQL it stays off (MapLabApi says so).
+        if (!builder.Configuration.GetValue("Lab:Enabled", false) || StorageExtensions.IsPostgres(builder.Configuration))
             return builder;
         builder.Services.AddSingleton(services =>
         {
             var configuration = services.GetRequiredService<IConfiguration>();
-            var connectionString = configuration.GetConnectionString("BoxOffice") ?? Storage.StorageExtensions.DefaultConnectionString;
+            var connectionString = configuration.GetConnectionString("BoxOffice") ?? StorageExtensions.DefaultConnectionString;
             return new RaceLab(connectionString, TimeSpan.FromMilliseconds(configuration.GetValue("Lab:DelayMs", 2)));
         });
         return builder;
@@ -29,7 +31,12 @@ public static class LabApi
     public static IEndpointRouteBuilder MapLabApi(this IEndpointRouteBuilder app)
     {
         if (app.ServiceProvider.GetService<RaceLab>() is null)
+        {
+            var configuration = app.ServiceProvider.GetRequiredService<IConfiguration>();
+            if (configuration.GetValue("Lab:Enabled", false))
+                LogLabNeedsSqlite(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<RaceLab>());
             return app;
+        }
         var lab = app.MapGroup("/api/lab/events").WithTags("Race lab").RequireAdmin();
         lab.MapPost("/", CreateLabEvent);
         lab.MapGet("/{id}", GetResult);
@@ -61,7 +68,7 @@ public static class LabApi
         RaceLab? lab, string eventId, BookingRequest request, CancellationToken cancellationToken)
     {
         if (lab is null)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["mode"] = ["Booking modes are part of the race lab; start the server with Lab:Enabled=true."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["mode"] = ["Booking modes are part of the race lab; start the server with Lab:Enabled=true on the SQLite store."] });
         if (!RaceLab.Modes.Contains(request.Mode) || request.Count != 1 || request.Names is not [var name] || BookingsApi.NameError(name) is not null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["mode"] = ["Lab modes take {\"count\":1,\"names\":[name],\"mode\":\"naive|occ|lock|desk\"}."] });
 
@@ -79,4 +86,7 @@ public static class LabApi
             ? TypedResults.Problem(title: "Not booked", detail: $"The {request.Mode} strategy found no seat it could take.", statusCode: StatusCodes.Status409Conflict)
             : TypedResults.Created($"/api/lab/events/{eventId}", new BookingResponse(holder, "", eventId, [new BookedSeat(seat, name.Trim())]));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lab:Enabled is ignored: the race lab runs on the SQLite store only, and Storage:Provider is Postgres")]
+    private static partial void LogLabNeedsSqlite(ILogger logger);
 }

@@ -21,6 +21,12 @@ public interface IBookingStore
     /// <summary>The event and every seat that is not plainly available, with the name on each live claim.</summary>
     Task<StoredEvent?> LoadEventAsync(string eventId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// From one snapshot: the event's version, every seat changed after <paramref name="sinceVersion"/>, and the
+    /// listed <paramref name="seats"/> whatever their version. A listed seat with no row has never changed. Null if unknown.
+    /// </summary>
+    Task<StoredChanges?> LoadChangesAsync(string eventId, long sinceVersion, IReadOnlyCollection<string> seats, CancellationToken cancellationToken);
+
     /// <summary>Applies one batch in one transaction, moving the event from <c>FromVersion</c> to <c>ToVersion</c>.</summary>
     Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken);
 
@@ -103,6 +109,9 @@ public sealed record StoredTicket(string Code, string Seat, string Name);
 public sealed record DueOrder(string OrderId, string EventId, OrderState State);
 
 public sealed record StoredSeat(string Seat, string Status, string? BookingReference, string? Name);
+
+/// <summary>Seats as they are at <c>Version</c>, released ones included as <c>available</c>.</summary>
+public sealed record StoredChanges(long Version, IReadOnlyList<StoredSeat> Seats);
 
 public sealed record StoredBooking(
     string Reference,

@@ -130,6 +130,35 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         return new StoredEvent(row, seats, orders);
     }
 
+    public async Task<StoredChanges?> LoadChangesAsync(string eventId, long sinceVersion, IReadOnlyCollection<string> seats, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // One statement, so the version and the seats come from the same snapshot.
+        command.CommandText = """
+            SELECT e.version, s.seat, s.status, s.booking_ref, b.name
+            FROM events e
+            LEFT JOIN seats s
+              ON s.event_id = e.id AND (s.version > @since OR s.seat IN (SELECT value FROM json_each(@seats)))
+            LEFT JOIN booking_seats b
+              ON b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL
+            WHERE e.id = @event
+            """;
+        command.Parameters.AddWithValue("@event", eventId);
+        command.Parameters.AddWithValue("@since", sinceVersion);
+        command.Parameters.AddWithValue("@seats", JsonSerializer.Serialize(seats.ToArray(), StorageJson.Default.StringArray));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        long? version = null;
+        var changed = new List<StoredSeat>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            version = reader.GetInt64(0);
+            if (!reader.IsDBNull(1))
+                changed.Add(new StoredSeat(reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+        return version is { } found ? new StoredChanges(found, changed) : null;
+    }
+
     public Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken) =>
         WriteAsync(async (commands, transaction) =>
         {

@@ -1,7 +1,5 @@
--- A hold belongs to an order and lapses at its deadline; the seat's status is derived from
--- (status, hold_expires_at_ms, now), so an expired hold is free even before any sweeper runs.
-ALTER TABLE seats ADD COLUMN hold_expires_at_ms INTEGER;
-
+-- A held seat's booking_ref is its order. The hold lapses at the order's expires_at_ms: a seat's
+-- status is derived from (status, its order's deadline, now), so an expired hold is free even before any sweeper runs.
 CREATE TABLE orders (
   order_id          TEXT    PRIMARY KEY,
   event_id          TEXT    NOT NULL REFERENCES events (id),

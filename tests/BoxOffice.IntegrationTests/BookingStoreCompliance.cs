@@ -1,0 +1,344 @@
+using BoxOffice.Server.Checkout;
+using BoxOffice.Server.Storage;
+
+namespace BoxOffice.IntegrationTests;
+
+/// <summary>A migrated store on a database of its own, and a way around the store to break its data on purpose.</summary>
+public abstract class StoreFixture : IAsyncLifetime
+{
+    public IBookingStore Store { get; protected set; } = null!;
+
+    public abstract Task ExecuteSqlAsync(string sql);
+
+    public abstract ValueTask InitializeAsync();
+
+    public abstract ValueTask DisposeAsync();
+}
+
+/// <summary>
+/// What every <see cref="IBookingStore"/> must do, run against each backend by a subclass. The store is
+/// used directly, with no desk in front: these are the rules that hold even when desks disagree.
+/// </summary>
+public abstract class BookingStoreCompliance(StoreFixture fixture)
+{
+    private const string TokenHash = "token-hash";
+
+    private IBookingStore Store => fixture.Store;
+
+    private async Task<string> NewEventAsync(int seats = 60)
+    {
+        var id = $"ev-{Guid.NewGuid():N}"[..20];
+        var created = await Store.CreateEventAsync(
+            new EventRow(id, $"Event {id}", """{"template":"a320"}""", new Dictionary<string, long> { ["standard"] = 0 }, "EUR", seats, seats, 0, 1_000),
+            CancellationToken.None);
+        Assert.True(created);
+        return id;
+    }
+
+    private static CommitBatch Batch(string eventId, long from, params StoreWrite[] writes) => new(
+        eventId,
+        from,
+        from + 1,
+        writes.OfType<ReleaseSeat>().Count() - writes.OfType<ClaimSeat>().Count() - writes.OfType<HoldSeat>().Count(),
+        2_000 + from,
+        writes);
+
+    private static StoreWrite[] Booking(string reference, params (string Seat, string Name)[] seats) =>
+        [new InsertBooking(reference, TokenHash), .. seats.Select(s => new ClaimSeat(s.Seat, reference, s.Name))];
+
+    private static string NewReference() => Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+
+    private Task CommitAsync(CommitBatch batch) => Store.CommitAsync(batch, CancellationToken.None);
+
+    private async Task<StoredEvent> LoadAsync(string eventId) => (await Store.LoadEventAsync(eventId, CancellationToken.None))!;
+
+    [Fact]
+    public async Task A_created_event_is_listed_and_loads_at_version_zero_with_every_seat_free()
+    {
+        var id = await NewEventAsync();
+
+        var stored = await LoadAsync(id);
+
+        Assert.Equal((0L, 60, 60, "EUR", 0L), (stored.Event.Version, stored.Event.SeatCount, stored.Event.AvailableCount, stored.Event.Currency, stored.Event.Prices["standard"]));
+        Assert.Empty(stored.Seats);
+        Assert.Contains(await Store.ListEventsAsync(CancellationToken.None), e => e.Id == id);
+    }
+
+    [Fact]
+    public async Task Creating_an_event_whose_id_is_taken_changes_nothing()
+    {
+        var id = await NewEventAsync();
+
+        var again = await Store.CreateEventAsync(
+            new EventRow(id, "Impostor", """{"template":"cinema"}""", new Dictionary<string, long>(), "USD", 10, 10, 0, 5_000), CancellationToken.None);
+
+        Assert.False(again);
+        Assert.Equal(($"Event {id}", 60), ((await LoadAsync(id)).Event.Title, (await LoadAsync(id)).Event.SeatCount));
+    }
+
+    [Fact]
+    public async Task Unknown_events_and_bookings_are_null()
+    {
+        Assert.Null(await Store.LoadEventAsync("no-such-event", CancellationToken.None));
+        Assert.Null(await Store.AuditAsync("no-such-event", CancellationToken.None));
+        Assert.Null(await Store.GetBookingAsync("NOSUCHRF", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_committed_batch_moves_the_version_and_stores_each_claim_with_its_name()
+    {
+        var id = await NewEventAsync();
+        var (ada, bob) = (NewReference(), NewReference());
+
+        await CommitAsync(Batch(id, 0, [.. Booking(ada, ("1A", "Ada"), ("1B", "Ada's son")), .. Booking(bob, ("3F", "Bob"))]));
+
+        var stored = await LoadAsync(id);
+        Assert.Equal((1L, 57), (stored.Event.Version, stored.Event.AvailableCount));
+        Assert.Equal(
+            [new StoredSeat("1A", "booked", ada, "Ada"), new StoredSeat("1B", "booked", ada, "Ada's son"), new StoredSeat("3F", "booked", bob, "Bob")],
+            stored.Seats.OrderBy(s => s.Seat, StringComparer.Ordinal));
+        var booking = (await Store.GetBookingAsync(ada, CancellationToken.None))!;
+        Assert.Equal((id, TokenHash, 2_000L, (long?)null), (booking.EventId, booking.ManageTokenHash, booking.CreatedAtMs, booking.CancelledAtMs));
+        Assert.Equal([new StoredBookingSeat("1A", "Ada", false), new StoredBookingSeat("1B", "Ada's son", false)], booking.Seats);
+    }
+
+    [Fact]
+    public async Task A_batch_from_a_version_the_event_has_left_is_refused_and_leaves_nothing_behind()
+    {
+        var id = await NewEventAsync();
+        await CommitAsync(Batch(id, 0, Booking(NewReference(), ("1A", "Ada"))));
+        var late = NewReference();
+
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 0, Booking(late, ("2A", "Late")))));
+
+        var stored = await LoadAsync(id);
+        Assert.Equal((1L, 59), (stored.Event.Version, stored.Event.AvailableCount));
+        Assert.DoesNotContain(stored.Seats, s => s.Seat == "2A");
+        Assert.Null(await Store.GetBookingAsync(late, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Claiming_a_booked_seat_refuses_the_whole_batch_including_the_writes_before_it()
+    {
+        var id = await NewEventAsync();
+        var ada = NewReference();
+        await CommitAsync(Batch(id, 0, Booking(ada, ("5C", "Ada"))));
+        var (early, greedy) = (NewReference(), NewReference());
+
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 1, [.. Booking(early, ("6C", "Early")), .. Booking(greedy, ("5C", "Greedy"))])));
+
+        var stored = await LoadAsync(id);
+        Assert.Equal((1L, 59), (stored.Event.Version, stored.Event.AvailableCount));
+        Assert.Equal([new StoredSeat("5C", "booked", ada, "Ada")], stored.Seats);
+        Assert.Null(await Store.GetBookingAsync(early, CancellationToken.None));
+        Assert.Null(await Store.GetBookingAsync(greedy, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_second_live_claim_on_a_seat_is_refused_by_the_unique_index_even_when_the_seat_row_says_available()
+    {
+        var id = await NewEventAsync();
+        await CommitAsync(Batch(id, 0, Booking(NewReference(), ("7D", "Ada"))));
+        // A bug elsewhere frees the seat row but leaves Ada's claim live.
+        await fixture.ExecuteSqlAsync($"UPDATE seats SET status = 'available', booking_ref = NULL WHERE event_id = '{id}' AND seat = '7D'");
+
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 1, Booking(NewReference(), ("7D", "Bob")))));
+
+        Assert.Equal(1L, (await LoadAsync(id)).Event.Version);
+    }
+
+    [Fact]
+    public async Task A_booking_reference_is_used_once()
+    {
+        var id = await NewEventAsync();
+        var reference = NewReference();
+        await CommitAsync(Batch(id, 0, Booking(reference, ("1A", "Ada"))));
+
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 1, Booking(reference, ("2A", "Bob")))));
+    }
+
+    [Fact]
+    public async Task A_released_seat_is_free_again_and_another_booking_can_claim_it()
+    {
+        var id = await NewEventAsync();
+        var ada = NewReference();
+        await CommitAsync(Batch(id, 0, Booking(ada, ("1A", "Ada"), ("1B", "Bob"))));
+
+        await CommitAsync(Batch(id, 1, new ReleaseSeat("1A", ada), new ReleaseSeat("1B", ada), new CancelBooking(ada)));
+        var cy = NewReference();
+        await CommitAsync(Batch(id, 2, Booking(cy, ("1A", "Cy"))));
+
+        var stored = await LoadAsync(id);
+        Assert.Equal((3L, 59), (stored.Event.Version, stored.Event.AvailableCount));
+        Assert.Equal([new StoredSeat("1A", "booked", cy, "Cy")], stored.Seats);
+        var cancelled = (await Store.GetBookingAsync(ada, CancellationToken.None))!;
+        Assert.Equal(2_001L, cancelled.CancelledAtMs);
+        Assert.All(cancelled.Seats, seat => Assert.True(seat.Released));
+        var audit = (await Store.AuditAsync(id, CancellationToken.None))!;
+        Assert.Empty(audit.Anomalies);
+    }
+
+    [Fact]
+    public async Task A_seat_claimed_and_released_in_one_batch_ends_up_free()
+    {
+        var id = await NewEventAsync();
+        var (ada, again) = (NewReference(), NewReference());
+
+        // The tutorial's "a passenger moves": booked, then moved on, before the batch commits.
+        await CommitAsync(Batch(id, 0, [.. Booking(ada, ("1A", "Ada")), new ReleaseSeat("1A", ada), .. Booking(again, ("2A", "Ada"))]));
+
+        var stored = await LoadAsync(id);
+        Assert.Equal([new StoredSeat("2A", "booked", again, "Ada")], stored.Seats);
+        Assert.Equal(59, stored.Event.AvailableCount);
+    }
+
+    [Fact]
+    public async Task Releasing_a_seat_the_booking_does_not_hold_is_refused()
+    {
+        var id = await NewEventAsync();
+        var (ada, bob) = (NewReference(), NewReference());
+        await CommitAsync(Batch(id, 0, [.. Booking(ada, ("1A", "Ada")), .. Booking(bob, ("1B", "Bob"))]));
+
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 1, new ReleaseSeat("1A", bob))));
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 1, new ReleaseSeat("9F", ada))));
+
+        Assert.Equal(2, (await LoadAsync(id)).Seats.Count);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_booking_twice_is_refused_the_second_time()
+    {
+        var id = await NewEventAsync();
+        var ada = NewReference();
+        await CommitAsync(Batch(id, 0, Booking(ada, ("1A", "Ada"))));
+        await CommitAsync(Batch(id, 1, new ReleaseSeat("1A", ada), new CancelBooking(ada)));
+
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 2, new CancelBooking(ada))));
+
+        Assert.Equal(2L, (await LoadAsync(id)).Event.Version);
+    }
+
+    [Fact]
+    public async Task Changes_since_a_version_are_the_seats_it_changed_with_released_ones_as_available()
+    {
+        var id = await NewEventAsync();
+        var (ada, bob) = (NewReference(), NewReference());
+        await CommitAsync(Batch(id, 0, Booking(ada, ("1A", "Ada"), ("1B", "Bo"))));
+        await CommitAsync(Batch(id, 1, Booking(bob, ("2A", "Bob"))));
+        await CommitAsync(Batch(id, 2, new ReleaseSeat("1A", ada)));
+
+        var changes = (await Store.LoadChangesAsync(id, 1, [], CancellationToken.None))!;
+
+        Assert.Equal(3L, changes.Version);
+        Assert.Equal(
+            [new StoredSeat("1A", "available", null, null), new StoredSeat("2A", "booked", bob, "Bob")],
+            changes.Seats.OrderBy(s => s.Seat, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Listed_seats_come_back_whatever_their_version_and_seats_without_a_row_do_not()
+    {
+        var id = await NewEventAsync();
+        var ada = NewReference();
+        await CommitAsync(Batch(id, 0, Booking(ada, ("1A", "Ada"))));
+
+        var changes = (await Store.LoadChangesAsync(id, 1, ["1A", "9F"], CancellationToken.None))!;
+
+        Assert.Equal(1L, changes.Version);
+        Assert.Equal([new StoredSeat("1A", "booked", ada, "Ada")], changes.Seats);
+        Assert.Empty((await Store.LoadChangesAsync(id, 1, [], CancellationToken.None))!.Seats);
+        Assert.Null(await Store.LoadChangesAsync("no-such-event", 0, [], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_audit_of_a_healthy_event_counts_its_claims_and_finds_nothing_wrong()
+    {
+        var id = await NewEventAsync();
+        await CommitAsync(Batch(id, 0, [.. Booking(NewReference(), ("1A", "Ada"), ("1B", "Bob")), .. Booking(NewReference(), ("2A", "Cy"))]));
+
+        var audit = (await Store.AuditAsync(id, CancellationToken.None))!;
+
+        Assert.Equal((1L, 60, 57, 3), (audit.Version, audit.SeatCount, audit.AvailableCount, audit.ClaimedByStatus["booked"]));
+        Assert.Empty(audit.Anomalies);
+    }
+
+    [Fact]
+    public async Task The_audit_finds_data_broken_behind_the_stores_back()
+    {
+        var id = await NewEventAsync();
+        var ada = NewReference();
+        await CommitAsync(Batch(id, 0, [.. Booking(ada, ("1A", "Ada")), .. Booking(NewReference(), ("1B", "Bob"))]));
+
+        await fixture.ExecuteSqlAsync($"""
+            INSERT INTO seats (event_id, seat, status, booking_ref, version) VALUES ('{id}', '9F', 'booked', 'GHOST123', 1);
+            UPDATE seats SET status = 'available', booking_ref = NULL WHERE event_id = '{id}' AND seat = '1A';
+            """);
+        var audit = (await Store.AuditAsync(id, CancellationToken.None))!;
+
+        Assert.Equal(2, audit.Anomalies.Count);
+        Assert.Contains(audit.Anomalies, a => a is { Kind: "seat_without_booking", Seat: "9F", Reference: "GHOST123" });
+        Assert.Contains(audit.Anomalies, a => a.Kind == "booking_without_seat" && a.Seat == "1A" && a.Reference == ada);
+    }
+    private static NewOrder Order(string orderId, string key, long expiresAtMs, int tickets) =>
+        new(orderId, key, "request-hash", "buyer@example.com", TokenHash, "pay_" + orderId, 2500L * tickets, "EUR", expiresAtMs, tickets);
+
+    [Fact]
+    public async Task An_order_moves_through_hold_payment_and_tickets_each_step_once()
+    {
+        var id = await NewEventAsync();
+        var orderId = "ord_" + NewReference();
+        await CommitAsync(Batch(id, 0, new InsertOrder(Order(orderId, orderId + "-key", 99_000, 2)), new HoldSeat("1A", orderId, "Ada"), new HoldSeat("1B", orderId, "Bob")));
+
+        var held = await LoadAsync(id);
+        Assert.Equal(["held", "held"], held.Seats.Select(s => s.Status));
+        Assert.Equal(OrderState.AwaitingPayment, Assert.Single(held.Orders).State);
+        Assert.Equal(orderId, (await Store.FindOrderByKeyAsync(orderId + "-key", CancellationToken.None))?.OrderId);
+        Assert.Equal(orderId, (await Store.FindOrderByPaymentAsync("pay_" + orderId, CancellationToken.None))?.OrderId);
+
+        await CommitAsync(Batch(id, 1,
+            new RecordPayment("pay_" + orderId, "paid"),
+            new TransitionOrder(orderId, OrderState.AwaitingPayment, OrderState.Paid, false),
+            new ConfirmSeat("1A", orderId), new ConfirmSeat("1B", orderId)));
+        // The same transition again is a compare-and-set on a state the order has left.
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 2, new TransitionOrder(orderId, OrderState.AwaitingPayment, OrderState.Paid, false))));
+        Assert.Contains(await Store.DueOrdersAsync(0, CancellationToken.None), due => due.OrderId == orderId && due.State == OrderState.Paid);
+
+        Assert.True(await Store.IssueTicketAsync(orderId, new StoredTicket("T1" + orderId, "1A", "Ada"), 1, last: false, 3_000, CancellationToken.None));
+        Assert.False(await Store.IssueTicketAsync(orderId, new StoredTicket("T9" + orderId, "1A", "Ada"), 1, last: false, 3_000, CancellationToken.None));
+        Assert.True(await Store.IssueTicketAsync(orderId, new StoredTicket("T2" + orderId, "1B", "Bob"), 2, last: true, 3_000, CancellationToken.None));
+
+        var order = (await Store.GetOrderAsync(orderId, CancellationToken.None))!;
+        Assert.Equal((OrderState.Ticketed, 2, 2), (order.State, order.TicketsIssued, order.TicketsTotal));
+        Assert.Equal(["T1" + orderId, "T2" + orderId], order.Tickets.Select(t => t.Code).Order());
+        Assert.Equal(["paid"], order.PaymentsReceived);
+        Assert.Equal(["booked", "booked"], (await LoadAsync(id)).Seats.Select(s => s.Status));
+        Assert.Empty((await Store.AuditAsync(id, CancellationToken.None))!.Anomalies);
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_makes_one_order_only()
+    {
+        var id = await NewEventAsync();
+        var key = "key-" + NewReference();
+        await CommitAsync(Batch(id, 0, new InsertOrder(Order("ord_" + NewReference(), key, 99_000, 1))));
+
+        var second = Batch(id, 1, new InsertOrder(Order("ord_" + NewReference(), key, 99_000, 1)));
+
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(second));
+        Assert.Single((await LoadAsync(id)).Orders);
+    }
+
+    [Fact]
+    public async Task Lapsed_unpaid_orders_are_due_and_a_secret_is_made_once()
+    {
+        var id = await NewEventAsync();
+        var orderId = "ord_" + NewReference();
+        await CommitAsync(Batch(id, 0, new InsertOrder(Order(orderId, orderId, 5_000, 1)), new HoldSeat("3C", orderId, "Ada")));
+
+        Assert.DoesNotContain(await Store.DueOrdersAsync(4_999, CancellationToken.None), due => due.OrderId == orderId);
+        Assert.Contains(await Store.DueOrdersAsync(5_000, CancellationToken.None), due => due.OrderId == orderId && due.State == OrderState.AwaitingPayment);
+        var secret = await Store.GetSecretAsync("compliance", CancellationToken.None);
+        Assert.Equal(32, secret.Length);
+        Assert.Equal(secret, await Store.GetSecretAsync("compliance", CancellationToken.None));
+    }
+}

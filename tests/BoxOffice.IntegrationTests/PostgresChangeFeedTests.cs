@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text.Json;
+using BoxOffice.Contracts;
+using BoxOffice.Server.Storage.Postgres;
+
+namespace BoxOffice.IntegrationTests;
+
+/// <summary>Two servers in this process on one PostgreSQL database: each is "another process" to the other.</summary>
+public class PostgresChangeFeedTests(PostgresBoxOfficeApp app) : IClassFixture<PostgresBoxOfficeApp>
+{
+    private static async Task<JsonElement> ReceiveAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var message = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(buffer, timeout.Token);
+            message.Write(buffer, 0, result.Count);
+        }
+        while (!result.EndOfMessage);
+        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
+        return JsonDocument.Parse(message.ToArray()).RootElement;
+    }
+
+    [Fact]
+    public async Task A_subscriber_of_one_server_sees_every_booking_made_through_another_in_order()
+    {
+        await using var other = app.WithWebHostBuilder(_ => { });
+        var eventId = await app.CreateEventAsync(new { template = "cinema", rows = 10, seatsPerRow = 20 });
+        using var socket = await other.Server.CreateWebSocketClient().ConnectAsync(new Uri(other.Server.BaseAddress, $"/api/events/{eventId}/live"), CancellationToken.None);
+        var snapshot = (await ReceiveAsync(socket)).Deserialize<LiveSnapshot>(JsonSerializerOptions.Web)!;
+
+        using var client = app.CreateClient();
+        var labels = Enumerable.Range(1, 50).Select(i => $"{(char)('A' + (i - 1) / 20)}{((i - 1) % 20) + 1}").ToArray();
+        var bookings = await Task.WhenAll(labels.Select(label => client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats((label, "Ada")))));
+        Assert.All(bookings, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
+
+        var seen = new HashSet<string>();
+        var version = snapshot.Version;
+        while (seen.Count < labels.Length)
+        {
+            var delta = (await ReceiveAsync(socket)).Deserialize<LiveDelta>(JsonSerializerOptions.Web)!;
+            Assert.Equal(version, delta.FromVersion);
+            Assert.True(delta.ToVersion > delta.FromVersion);
+            version = delta.ToVersion;
+            seen.UnionWith(delta.Changes.Where(c => c.Status == "booked").Select(c => c.Seat));
+        }
+        Assert.Equal(labels.Order(), seen.Order());
+    }
+
+    [Fact]
+    public async Task A_listener_whose_connection_dies_reconnects_and_its_subscribers_miss_nothing()
+    {
+        await using var other = app.WithWebHostBuilder(_ => { });
+        var eventId = await app.CreateEventAsync(new { template = "a320" });
+        using var socket = await other.Server.CreateWebSocketClient().ConnectAsync(new Uri(other.Server.BaseAddress, $"/api/events/{eventId}/live"), CancellationToken.None);
+        var snapshot = (await ReceiveAsync(socket)).Deserialize<LiveSnapshot>(JsonSerializerOptions.Web)!;
+        using var client = app.CreateClient();
+
+        // Both servers' listeners go down; the booking commits while they wait to reconnect, so its NOTIFY reaches nobody.
+        Assert.Equal(2L, await app.Database.ScalarAsync($"""
+            SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = '{PostgresChangeListener.ApplicationName}'
+            """));
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("3C", "Ada")))).StatusCode);
+
+        var delta = (await ReceiveAsync(socket)).Deserialize<LiveDelta>(JsonSerializerOptions.Web)!;
+        Assert.Equal((snapshot.Version, snapshot.Version + 1), (delta.FromVersion, delta.ToVersion));
+        Assert.Equal([new SeatChangeView("3C", "booked")], delta.Changes);
+    }
+
+    [Fact]
+    public async Task Two_servers_selling_one_event_sell_every_seat_once_and_refuse_nobody_else()
+    {
+        await using var other = app.WithWebHostBuilder(_ => { });
+        var eventId = await app.CreateEventAsync(new { template = "stadium", sections = 1, rows = 40, seatsPerRow = 25 });
+        using var first = app.CreateClient();
+        using var second = other.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1200).Select(i =>
+            (i % 2 == 0 ? first : second).PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = new[] { $"Buyer {i}" } })));
+
+        Assert.Equal(1000, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(200, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        using var admin = app.CreateAdminClient();
+        var audit = (await admin.GetFromJsonAsync<EventAudit>($"/api/events/{eventId}/audit"))!;
+        Assert.Empty(audit.Anomalies);
+        Assert.Equal(1000, audit.Counts["booked"]);
+    }
+}
