@@ -126,7 +126,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
                     reader.IsDBNull(3) ? null : reader.GetString(3)));
             }
         }
-        var orders = await ReadOrdersAsync(connection, transaction, "o.event_id = @key", eventId, cancellationToken);
+        var orders = await StoreSql.ReadOrdersAsync(connection, transaction, "o.event_id = @key", eventId, cancellationToken);
         return new StoredEvent(row, seats, orders);
     }
 
@@ -372,66 +372,8 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var orders = await ReadOrdersAsync(connection, transaction, condition, key, cancellationToken);
+        var orders = await StoreSql.ReadOrdersAsync(connection, transaction, condition, key, cancellationToken);
         return orders.Count == 0 ? null : orders[0];
-    }
-
-    /// <summary>Orders matching <paramref name="condition"/> (on alias <c>o</c>, parameter <c>@key</c>) with their seats, tickets and webhook outcomes.</summary>
-    private static async Task<IReadOnlyList<StoredOrder>> ReadOrdersAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string condition, string key, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.Parameters.AddWithValue("@key", key);
-        command.CommandText = $"""
-            SELECT o.order_id, o.event_id, o.idempotency_key, o.request_hash, o.payment_id, o.amount, o.currency, o.state,
-                   o.refund_due, o.expires_at_ms, o.tickets_total, o.tickets_issued
-            FROM orders o WHERE {condition}
-            """;
-        var rows = new List<StoredOrder>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(new StoredOrder(
-                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetInt64(5), reader.GetString(6), OrderStateMachine.Parse(reader.GetString(7)), reader.GetInt64(8) != 0,
-                    reader.GetInt64(9), reader.GetInt32(10), reader.GetInt32(11), [], [], []));
-            }
-        }
-        if (rows.Count == 0)
-            return rows;
-
-        var seats = rows.ToDictionary(o => o.OrderId, _ => new List<StoredBookingSeat>());
-        var tickets = rows.ToDictionary(o => o.OrderId, _ => new List<StoredTicket>());
-        var payments = rows.ToDictionary(o => o.PaymentId, _ => new List<string>());
-        command.CommandText = $"""
-            SELECT 's', b.reference, b.seat, b.name, b.released_at_ms IS NOT NULL FROM booking_seats b JOIN orders o ON o.order_id = b.reference WHERE {condition}
-            UNION ALL
-            SELECT 't', t.order_id, t.seat, t.name, t.code FROM tickets t JOIN orders o ON o.order_id = t.order_id WHERE {condition}
-            UNION ALL
-            SELECT 'p', p.payment_id, p.status, NULL, NULL FROM payment_events p JOIN orders o ON o.payment_id = p.payment_id WHERE {condition}
-            """;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var owner = reader.GetString(1);
-                switch (reader.GetString(0))
-                {
-                    case "s":
-                        seats[owner].Add(new StoredBookingSeat(reader.GetString(2), reader.GetString(3), reader.GetInt64(4) != 0));
-                        break;
-                    case "t":
-                        tickets[owner].Add(new StoredTicket(reader.GetString(4), reader.GetString(2), reader.GetString(3)));
-                        break;
-                    default:
-                        payments[owner].Add(reader.GetString(2));
-                        break;
-                }
-            }
-        }
-        return rows.Select(o => o with { Seats = seats[o.OrderId], Tickets = tickets[o.OrderId], PaymentsReceived = payments[o.PaymentId] }).ToArray();
     }
 
     public async Task<StoredAudit?> AuditAsync(string eventId, CancellationToken cancellationToken)
@@ -459,40 +401,12 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
                 claimed[reader.GetString(0)] = reader.GetInt32(1);
         }
 
-        var anomalies = new List<AuditAnomaly>();
-        command.CommandText = AuditAnomaliesSql;
+        command.CommandText = StoreSql.AuditAnomalies;
+        IReadOnlyList<AuditAnomaly> anomalies;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                anomalies.Add(new AuditAnomaly(
-                    reader.GetString(0),
-                    reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.GetString(3)));
-            }
-        }
+            anomalies = await StoreSql.ReadAnomaliesAsync(reader, cancellationToken);
         return new StoredAudit(version, seatCount, availableCount, claimed, anomalies);
     }
-
-    /// <summary>Each arm finds one kind of broken invariant; on a healthy event the result is empty.</summary>
-    private const string AuditAnomaliesSql = """
-        SELECT 'double_claim', seat, NULL, COUNT(*) || ' live claims'
-        FROM booking_seats WHERE event_id = @event AND released_at_ms IS NULL
-        GROUP BY seat HAVING COUNT(*) > 1
-        UNION ALL
-        SELECT 'booking_without_seat', b.seat, b.reference, 'the seat row is ' || COALESCE(s.status || ' by ' || COALESCE(s.booking_ref, 'nobody'), 'missing')
-        FROM booking_seats b
-        LEFT JOIN seats s ON s.event_id = b.event_id AND s.seat = b.seat
-        WHERE b.event_id = @event AND b.released_at_ms IS NULL
-          AND (s.status IS NULL OR s.status NOT IN ('booked', 'held') OR s.booking_ref IS NOT b.reference)
-        UNION ALL
-        SELECT 'seat_without_booking', s.seat, s.booking_ref, 'booked, but no live claim by that booking'
-        FROM seats s
-        WHERE s.event_id = @event AND s.status = 'booked' AND NOT EXISTS (
-          SELECT 1 FROM booking_seats b
-          WHERE b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL)
-        """;
 
     public async ValueTask DisposeAsync()
     {
