@@ -281,31 +281,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
     public async Task<StoredBooking?> GetBookingAsync(string reference, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT b.event_id, b.manage_token_hash, b.created_at_ms, b.cancelled_at_ms, s.seat, s.name, s.released_at_ms
-            FROM bookings b
-            LEFT JOIN booking_seats s ON s.reference = b.reference
-            WHERE b.reference = @reference
-            ORDER BY s.rowid
-            """;
-        command.Parameters.AddWithValue("@reference", reference);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        StoredBooking? booking = null;
-        var seats = new List<StoredBookingSeat>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            booking ??= new StoredBooking(
-                reference,
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetInt64(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                seats);
-            if (!reader.IsDBNull(4))
-                seats.Add(new StoredBookingSeat(reader.GetString(4), reader.GetString(5), !reader.IsDBNull(6)));
-        }
-        return booking;
+        return await StoreSql.ReadBookingAsync(connection, reference, "rowid", cancellationToken);
     }
 
     public async Task<StoredOrder?> GetOrderAsync(string orderId, CancellationToken cancellationToken) =>

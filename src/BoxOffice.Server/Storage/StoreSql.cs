@@ -109,4 +109,37 @@ internal static class StoreSql
         }
         return rows.Select(o => o with { Seats = seats[o.OrderId], Tickets = tickets[o.OrderId], PaymentsReceived = payments[o.PaymentId] }).ToArray();
     }
+
+    /// <summary>A booking with its seats in the order they were claimed: <paramref name="claimOrder"/> is the dialect's column for that order.</summary>
+    public static async Task<StoredBooking?> ReadBookingAsync(DbConnection connection, string reference, string claimOrder, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT b.event_id, b.manage_token_hash, b.created_at_ms, b.cancelled_at_ms, s.seat, s.name, s.released_at_ms
+            FROM bookings b
+            LEFT JOIN booking_seats s ON s.reference = b.reference
+            WHERE b.reference = @reference
+            ORDER BY s.{claimOrder}
+            """;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@reference";
+        parameter.Value = reference;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        StoredBooking? booking = null;
+        var seats = new List<StoredBookingSeat>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            booking ??= new StoredBooking(
+                reference,
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                seats);
+            if (!reader.IsDBNull(4))
+                seats.Add(new StoredBookingSeat(reader.GetString(4), reader.GetString(5), !reader.IsDBNull(6)));
+        }
+        return booking;
+    }
 }
