@@ -99,7 +99,7 @@ public class ClusterTests(PostgresCluster cluster, ITestOutputHelper output) : I
         using var socket = new ClientWebSocket();
         var live = new UriBuilder(cluster.Servers[2].Address) { Scheme = "ws", Path = $"/api/events/{eventId}/live" }.Uri;
         await socket.ConnectAsync(live, CancellationToken.None);
-        var snapshot = (await ReceiveAsync(socket)).Deserialize<LiveSnapshot>(JsonSerializerOptions.Web)!;
+        var snapshot = (await socket.ReceiveJsonAsync()).Deserialize<LiveSnapshot>(JsonSerializerOptions.Web)!;
         using var a = cluster.CreateClient(0);
 
         var labels = Enumerable.Range(0, 40).Select(i => $"{(char)('A' + i / 16)}{(i % 16) + 1}").ToArray();
@@ -111,7 +111,7 @@ public class ClusterTests(PostgresCluster cluster, ITestOutputHelper output) : I
         var version = snapshot.Version;
         while (seen.Count < labels.Length)
         {
-            var delta = (await ReceiveAsync(socket)).Deserialize<LiveDelta>(JsonSerializerOptions.Web)!;
+            var delta = (await socket.ReceiveJsonAsync()).Deserialize<LiveDelta>(JsonSerializerOptions.Web)!;
             Assert.Equal(version, delta.FromVersion);
             Assert.True(delta.ToVersion > delta.FromVersion);
             version = delta.ToVersion;
@@ -178,19 +178,4 @@ public class ClusterTests(PostgresCluster cluster, ITestOutputHelper output) : I
             client.Dispose();
     }
 
-    private static async Task<JsonElement> ReceiveAsync(WebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var message = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, timeout.Token);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-        return JsonDocument.Parse(message.ToArray()).RootElement;
-    }
 }

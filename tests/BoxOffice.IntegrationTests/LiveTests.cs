@@ -14,28 +14,12 @@ public class LiveTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     private async Task<WebSocket> ConnectAsync(string path) =>
         await app.Server.CreateWebSocketClient().ConnectAsync(new Uri(app.Server.BaseAddress, path), CancellationToken.None);
 
-    private static async Task<JsonElement> ReceiveAsync(WebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var message = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, timeout.Token);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-        return JsonDocument.Parse(message.ToArray()).RootElement;
-    }
-
     [Fact]
     public async Task A_subscriber_gets_a_snapshot_then_every_change_made_by_other_clients_in_order()
     {
         var eventId = await app.CreateEventAsync(new { template = "cinema", rows = 10, seatsPerRow = 20 });
         using var socket = await ConnectAsync($"/api/events/{eventId}/live");
-        var snapshot = (await ReceiveAsync(socket)).Deserialize<LiveSnapshot>(Json)!;
+        var snapshot = (await socket.ReceiveJsonAsync()).Deserialize<LiveSnapshot>(Json)!;
         Assert.Equal(("snapshot", 0L, new string('a', 200)), (snapshot.Type, snapshot.Version, snapshot.Seats));
 
         // Fifty buyers at once: however the server coalesces them, versions are contiguous and every seat arrives.
@@ -48,7 +32,7 @@ public class LiveTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         var version = snapshot.Version;
         while (seen.Count < labels.Length)
         {
-            var message = await ReceiveAsync(socket);
+            var message = await socket.ReceiveJsonAsync();
             Assert.DoesNotContain("Secret", message.GetRawText(), StringComparison.Ordinal);
             var delta = message.Deserialize<LiveDelta>(Json)!;
             Assert.Equal("delta", delta.Type);
@@ -71,13 +55,13 @@ public class LiveTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         using var client = app.CreateClient();
         var booking = await BoxOfficeApp.ReadBooking(await client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("1A", "Ada"))));
         using var socket = await ConnectAsync($"/api/events/{eventId}/live");
-        var snapshot = (await ReceiveAsync(socket)).Deserialize<LiveSnapshot>(Json)!;
+        var snapshot = (await socket.ReceiveJsonAsync()).Deserialize<LiveSnapshot>(Json)!;
         Assert.Equal('b', snapshot.Seats[0]);
 
         using var cancel = new HttpRequestMessage(HttpMethod.Delete, $"/api/bookings/{booking.Reference}") { Headers = { { "X-Manage-Token", booking.ManageToken } } };
         await client.SendAsync(cancel);
 
-        var delta = (await ReceiveAsync(socket)).Deserialize<LiveDelta>(Json)!;
+        var delta = (await socket.ReceiveJsonAsync()).Deserialize<LiveDelta>(Json)!;
         Assert.Equal((1L, 2L), (delta.FromVersion, delta.ToVersion));
         Assert.Equal([new SeatChangeView("1A", "available")], delta.Changes);
     }
@@ -87,14 +71,14 @@ public class LiveTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     {
         var flight = $"ws-{Guid.NewGuid():N}"[..12];
         using var socket = await ConnectAsync($"/ws?flightId={flight}");
-        var first = (await ReceiveAsync(socket)).Deserialize<CompatSeat[]>(Json)!;
+        var first = (await socket.ReceiveJsonAsync()).Deserialize<CompatSeat[]>(Json)!;
         Assert.Equal(60, first.Length);
         Assert.All(first, seat => Assert.Null(seat.Occupant));
 
         using var client = app.CreateClient();
         await client.PostAsync($"/book-seat?flightId={flight}", new StringContent("""{"seatNumber":"2B","name":"Ada"}""", Encoding.UTF8, "application/json"));
 
-        var next = (await ReceiveAsync(socket)).Deserialize<CompatSeat[]>(Json)!;
+        var next = (await socket.ReceiveJsonAsync()).Deserialize<CompatSeat[]>(Json)!;
         Assert.Equal(60, next.Length);
         Assert.Equal([new CompatSeat("2B", "Ada")], next.Where(seat => seat.Occupant is not null));
     }

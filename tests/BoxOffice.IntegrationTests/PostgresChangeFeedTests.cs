@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
 using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Storage.Postgres;
@@ -10,21 +9,6 @@ namespace BoxOffice.IntegrationTests;
 /// <summary>Two servers in this process on one PostgreSQL database: each is "another process" to the other.</summary>
 public class PostgresChangeFeedTests(PostgresBoxOfficeApp app) : IClassFixture<PostgresBoxOfficeApp>
 {
-    private static async Task<JsonElement> ReceiveAsync(WebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var message = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, timeout.Token);
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-        Assert.Equal(WebSocketMessageType.Text, result.MessageType);
-        return JsonDocument.Parse(message.ToArray()).RootElement;
-    }
 
     [Fact]
     public async Task A_subscriber_of_one_server_sees_every_booking_made_through_another_in_order()
@@ -32,7 +16,7 @@ public class PostgresChangeFeedTests(PostgresBoxOfficeApp app) : IClassFixture<P
         await using var other = app.WithWebHostBuilder(_ => { });
         var eventId = await app.CreateEventAsync(new { template = "cinema", rows = 10, seatsPerRow = 20 });
         using var socket = await other.Server.CreateWebSocketClient().ConnectAsync(new Uri(other.Server.BaseAddress, $"/api/events/{eventId}/live"), CancellationToken.None);
-        var snapshot = (await ReceiveAsync(socket)).Deserialize<LiveSnapshot>(JsonSerializerOptions.Web)!;
+        var snapshot = (await socket.ReceiveJsonAsync()).Deserialize<LiveSnapshot>(JsonSerializerOptions.Web)!;
 
         using var client = app.CreateClient();
         var labels = Enumerable.Range(1, 50).Select(i => $"{(char)('A' + (i - 1) / 20)}{((i - 1) % 20) + 1}").ToArray();
@@ -43,7 +27,7 @@ public class PostgresChangeFeedTests(PostgresBoxOfficeApp app) : IClassFixture<P
         var version = snapshot.Version;
         while (seen.Count < labels.Length)
         {
-            var delta = (await ReceiveAsync(socket)).Deserialize<LiveDelta>(JsonSerializerOptions.Web)!;
+            var delta = (await socket.ReceiveJsonAsync()).Deserialize<LiveDelta>(JsonSerializerOptions.Web)!;
             Assert.Equal(version, delta.FromVersion);
             Assert.True(delta.ToVersion > delta.FromVersion);
             version = delta.ToVersion;
@@ -58,7 +42,7 @@ public class PostgresChangeFeedTests(PostgresBoxOfficeApp app) : IClassFixture<P
         await using var other = app.WithWebHostBuilder(_ => { });
         var eventId = await app.CreateEventAsync(new { template = "a320" });
         using var socket = await other.Server.CreateWebSocketClient().ConnectAsync(new Uri(other.Server.BaseAddress, $"/api/events/{eventId}/live"), CancellationToken.None);
-        var snapshot = (await ReceiveAsync(socket)).Deserialize<LiveSnapshot>(JsonSerializerOptions.Web)!;
+        var snapshot = (await socket.ReceiveJsonAsync()).Deserialize<LiveSnapshot>(JsonSerializerOptions.Web)!;
         using var client = app.CreateClient();
 
         // Both servers' listeners go down; the booking commits while they wait to reconnect, so its NOTIFY reaches nobody.
@@ -68,7 +52,7 @@ public class PostgresChangeFeedTests(PostgresBoxOfficeApp app) : IClassFixture<P
             """));
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("3C", "Ada")))).StatusCode);
 
-        var delta = (await ReceiveAsync(socket)).Deserialize<LiveDelta>(JsonSerializerOptions.Web)!;
+        var delta = (await socket.ReceiveJsonAsync()).Deserialize<LiveDelta>(JsonSerializerOptions.Web)!;
         Assert.Equal((snapshot.Version, snapshot.Version + 1), (delta.FromVersion, delta.ToVersion));
         Assert.Equal([new SeatChangeView("3C", "booked")], delta.Changes);
     }
