@@ -31,7 +31,7 @@ public static class CompatApi
     {
         if (FlightIdError(flightId) is { } error)
             return error;
-        await catalog.EnsureFlightAsync(flightId!, cancellationToken);
+        await EnsureFlightAsync(flightId!, catalog, desks, cancellationToken);
         var seats = await desks.SendAsync(flightId!, new ReadSeatMap<byte[]>(map => new CompatEncoder(map).Snapshot()), cancellationToken);
         return TypedResults.Bytes(seats!, "application/json");
     }
@@ -50,7 +50,7 @@ public static class CompatApi
         if (BookingsApi.NameError(body.Name) is { } nameError)
             return Message(StatusCodes.Status400BadRequest, nameError);
 
-        await catalog.EnsureFlightAsync(flightId!, cancellationToken);
+        await EnsureFlightAsync(flightId!, catalog, desks, cancellationToken);
         var command = new BookSeats([(seatNumber, body.Name!.Trim())], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), movePassengers: true);
         return await desks.SendAsync(flightId!, command, cancellationToken) switch
         {
@@ -64,8 +64,15 @@ public static class CompatApi
     {
         if (FlightIdError(flightId) is { } error)
             return error;
-        await catalog.EnsureFlightAsync(flightId!, context.RequestAborted);
+        await EnsureFlightAsync(flightId!, catalog, desks, context.RequestAborted);
         return await LiveApi.Stream(context, desks, flightId!, map => new CompatEncoder(map), loggers.CreateLogger<LiveConnection>());
+    }
+
+    /// <summary>Creates the flight on first use, as the tutorial does; a flight whose desk is already up costs no write.</summary>
+    private static async Task EnsureFlightAsync(string flightId, EventCatalog catalog, BookingDesks desks, CancellationToken cancellationToken)
+    {
+        if (await desks.FindAsync(flightId, cancellationToken) is null)
+            await catalog.EnsureFlightAsync(flightId, cancellationToken);
     }
 
     private static async Task<CompatBookRequest?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ public interface IBookingStore
     /// <summary>Inserts the event; returns false, changing nothing, when the id is taken.</summary>
     Task<bool> CreateEventAsync(EventRow row, CancellationToken cancellationToken);
 
+    /// <summary>The newest 1,000 events, newest first, so an event just created is always listed.</summary>
     Task<IReadOnlyList<EventRow>> ListEventsAsync(CancellationToken cancellationToken);
 
     /// <summary>The event and every seat that is not plainly available, with the name on each live claim.</summary>

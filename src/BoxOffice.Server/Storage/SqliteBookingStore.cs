@@ -79,7 +79,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"{SelectEvent} ORDER BY created_at_ms, id LIMIT 1000";
+        command.CommandText = $"{SelectEvent} ORDER BY created_at_ms DESC, id LIMIT 1000";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<EventRow>();
         while (await reader.ReadAsync(cancellationToken))

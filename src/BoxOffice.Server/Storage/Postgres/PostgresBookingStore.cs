@@ -81,7 +81,7 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
     public async Task<IReadOnlyList<EventRow>> ListEventsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"{SelectEvent} ORDER BY created_at_ms, id LIMIT 1000", connection);
+        await using var command = new NpgsqlCommand($"{SelectEvent} ORDER BY created_at_ms DESC, id LIMIT 1000", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<EventRow>();
         while (await reader.ReadAsync(cancellationToken))
