@@ -78,7 +78,7 @@ public sealed class Target : IDisposable
     public static object Grid(int seats) =>
         new { template = "stadium", sections = 1, rows = (seats + 24) / 25, seatsPerRow = Math.Min(seats, 25) };
 
-    public static string NewEventId(string scenario) => $"{scenario}-{DateTime.UtcNow:HHmmss}-{Random.Shared.Next(1000, 9999)}";
+    public static string NewEventId(string scenario) => $"{scenario}-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid():N}"[..(scenario.Length + 16)];
 
     public void Dispose()
     {
