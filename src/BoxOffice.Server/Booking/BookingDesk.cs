@@ -211,6 +211,7 @@ public sealed partial class BookingDesk
                     ?? throw new InvalidOperationException($"Event {Definition.Id} disappeared from the store.");
                 var versionBefore = _map.Version;
                 _map = new SeatMap(Definition, stored.Event.Version, stored.Seats, stored.Orders.Select(o => o.ToDeskOrder(Definition.Layout)), Feed);
+                _map.NowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
                 if (_map.Version != versionBefore)
                     Feed.Restart(_map.Version);
             }
