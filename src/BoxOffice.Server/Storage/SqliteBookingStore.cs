@@ -79,11 +79,11 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"{SelectEvent} ORDER BY created_at_ms DESC, id LIMIT 1000";
+        command.CommandText = $"{StoreSql.SelectEvent} ORDER BY created_at_ms DESC, id LIMIT 1000";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<EventRow>();
         while (await reader.ReadAsync(cancellationToken))
-            events.Add(ReadEvent(reader));
+            events.Add(StoreSql.ReadEvent(reader));
         return events;
     }
 
@@ -94,14 +94,14 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var eventCommand = connection.CreateCommand();
         eventCommand.Transaction = transaction;
-        eventCommand.CommandText = $"{SelectEvent} WHERE id = @id";
+        eventCommand.CommandText = $"{StoreSql.SelectEvent} WHERE id = @id";
         eventCommand.Parameters.AddWithValue("@id", eventId);
         EventRow row;
         await using (var reader = await eventCommand.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
                 return null;
-            row = ReadEvent(reader);
+            row = StoreSql.ReadEvent(reader);
         }
 
         await using var seatCommand = connection.CreateCommand();
@@ -296,19 +296,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
     public async Task<IReadOnlyList<DueOrder>> DueOrdersAsync(long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT order_id, event_id, state FROM orders
-            WHERE (state = 'awaiting_payment' AND expires_at_ms <= @now) OR state = 'paid'
-            ORDER BY expires_at_ms
-            LIMIT 1000
-            """;
-        command.Parameters.AddWithValue("@now", nowMs);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var due = new List<DueOrder>();
-        while (await reader.ReadAsync(cancellationToken))
-            due.Add(new DueOrder(reader.GetString(0), reader.GetString(1), OrderStateMachine.Parse(reader.GetString(2))));
-        return due;
+        return await StoreSql.ReadDueOrdersAsync(connection, nowMs, cancellationToken);
     }
 
     public async Task<bool> IssueTicketAsync(string orderId, StoredTicket ticket, int number, bool last, long nowMs, CancellationToken cancellationToken)
@@ -395,21 +383,6 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
 
     private const int SQLiteConstraint = 19;
 
-    private const string SelectEvent = """
-        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms
-        FROM events
-        """;
-
-    private static EventRow ReadEvent(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        JsonSerializer.Deserialize(reader.GetString(3), StorageJson.Default.IReadOnlyDictionaryStringInt64)!,
-        reader.GetString(4),
-        reader.GetInt32(5),
-        reader.GetInt32(6),
-        reader.GetInt64(7),
-        reader.GetInt64(8));
 
     private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Checkout;
 
@@ -10,6 +11,43 @@ namespace BoxOffice.Server.Storage;
 /// </summary>
 internal static class StoreSql
 {
+    public const string SelectEvent = """
+        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms
+        FROM events
+        """;
+
+    public static EventRow ReadEvent(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        JsonSerializer.Deserialize(reader.GetString(3), StorageJson.Default.IReadOnlyDictionaryStringInt64)!,
+        reader.GetString(4),
+        reader.GetInt32(5),
+        reader.GetInt32(6),
+        reader.GetInt64(7),
+        reader.GetInt64(8));
+
+    /// <summary>Unpaid orders past their deadline, and paid orders not yet ticketed, oldest deadline first.</summary>
+    public static async Task<IReadOnlyList<DueOrder>> ReadDueOrdersAsync(DbConnection connection, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT order_id, event_id, state FROM orders
+            WHERE (state = 'awaiting_payment' AND expires_at_ms <= @now) OR state = 'paid'
+            ORDER BY expires_at_ms
+            LIMIT 1000
+            """;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@now";
+        parameter.Value = nowMs;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var due = new List<DueOrder>();
+        while (await reader.ReadAsync(cancellationToken))
+            due.Add(new DueOrder(reader.GetString(0), reader.GetString(1), OrderStateMachine.Parse(reader.GetString(2))));
+        return due;
+    }
+
     /// <summary>Each arm finds one kind of broken invariant; on a healthy event the result is empty. Parameter: <c>@event</c>.</summary>
     public const string AuditAnomalies = """
         SELECT 'double_claim', seat, NULL, COUNT(*) || ' live claims'

@@ -81,11 +81,11 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
     public async Task<IReadOnlyList<EventRow>> ListEventsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"{SelectEvent} ORDER BY created_at_ms DESC, id LIMIT 1000", connection);
+        await using var command = new NpgsqlCommand($"{StoreSql.SelectEvent} ORDER BY created_at_ms DESC, id LIMIT 1000", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<EventRow>();
         while (await reader.ReadAsync(cancellationToken))
-            events.Add(ReadEvent(reader));
+            events.Add(StoreSql.ReadEvent(reader));
         return events;
     }
 
@@ -98,7 +98,7 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
         {
             BatchCommands =
             {
-                Command($"{SelectEvent} WHERE id = @id", ("id", eventId)),
+                Command($"{StoreSql.SelectEvent} WHERE id = @id", ("id", eventId)),
                 Command($"""
                     SELECT s.seat, s.status, s.booking_ref, {LiveClaimName}
                     FROM seats s
@@ -109,7 +109,7 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return null;
-        var row = ReadEvent(reader);
+        var row = StoreSql.ReadEvent(reader);
         await reader.NextResultAsync(cancellationToken);
         var seats = new List<StoredSeat>();
         while (await reader.ReadAsync(cancellationToken))
@@ -278,18 +278,7 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
     public async Task<IReadOnlyList<DueOrder>> DueOrdersAsync(long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT order_id, event_id, state FROM orders
-            WHERE (state = 'awaiting_payment' AND expires_at_ms <= @now) OR state = 'paid'
-            ORDER BY expires_at_ms
-            LIMIT 1000
-            """, connection);
-        command.Parameters.AddWithValue("now", nowMs);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var due = new List<DueOrder>();
-        while (await reader.ReadAsync(cancellationToken))
-            due.Add(new DueOrder(reader.GetString(0), reader.GetString(1), OrderStateMachine.Parse(reader.GetString(2))));
-        return due;
+        return await StoreSql.ReadDueOrdersAsync(connection, nowMs, cancellationToken);
     }
 
     public async Task<bool> IssueTicketAsync(string orderId, StoredTicket ticket, int number, bool last, long nowMs, CancellationToken cancellationToken)
@@ -387,21 +376,6 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
          WHERE b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL)
         """;
 
-    private const string SelectEvent = """
-        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms
-        FROM events
-        """;
-
-    private static EventRow ReadEvent(NpgsqlDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        JsonSerializer.Deserialize(reader.GetString(3), StorageJson.Default.IReadOnlyDictionaryStringInt64)!,
-        reader.GetString(4),
-        reader.GetInt32(5),
-        reader.GetInt32(6),
-        reader.GetInt64(7),
-        reader.GetInt64(8));
 
     private static StoredSeat ReadSeat(NpgsqlDataReader reader, int first) => new(
         reader.GetString(first),
