@@ -28,9 +28,10 @@ public sealed partial class BookingDesk
     private readonly IBookingStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    // Seats a batch staged in memory but failed to commit: a catch-up puts them back as the store has them.
+    private readonly HashSet<int> _unsure = [];
     private SeatMap _map;
     private bool _stale;
-    private readonly HashSet<int> _unsure = [];
     private long _lastActiveTimestamp;
     private int _queued;
 
