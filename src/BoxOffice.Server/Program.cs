@@ -26,6 +26,7 @@ app.MapPages();
 app.MapOpenApi();
 app.MapHealthChecks("/health");
 app.MapPing();
+app.MapMetrics();
 app.MapEventsApi();
 app.MapBookingsApi();
 app.MapCheckoutApi();

@@ -140,4 +140,22 @@ public class BookingsApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Metrics_count_committed_batches_and_active_desks()
+    {
+        var flight = await NewFlight();
+        await BoxOfficeApp.ReadBooking(await Book(flight, ("6D", "Ada")));
+
+        var response = await _client.GetAsync("/metrics");
+        var metrics = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' '))
+            .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(metrics["boxoffice_desk_batches"] >= 1);
+        Assert.True(metrics["boxoffice_desk_commands"] >= 1);
+        Assert.True(metrics["boxoffice_desks_active"] >= 1);
+        Assert.True(metrics["process_working_set_bytes"] > 0);
+    }
 }

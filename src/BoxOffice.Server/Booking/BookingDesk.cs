@@ -28,6 +28,7 @@ public sealed partial class BookingDesk
     private readonly IBookingStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BoxOfficeMetrics? _metrics;
     // Seats a batch staged in memory but failed to commit: a catch-up puts them back as the store has them.
     private readonly HashSet<int> _unsure = [];
     private SeatMap _map;
@@ -35,8 +36,9 @@ public sealed partial class BookingDesk
     private long _lastActiveTimestamp;
     private int _queued;
 
-    public BookingDesk(SeatMap map, IBookingStore store, TimeProvider time, ILogger logger)
+    public BookingDesk(SeatMap map, IBookingStore store, TimeProvider time, ILogger logger, BoxOfficeMetrics? metrics = null)
     {
+        _metrics = metrics;
         Definition = map.Event;
         _map = map;
         _store = store;
@@ -142,6 +144,7 @@ public sealed partial class BookingDesk
         }
         foreach (var write in writes)
             write.Acknowledge();
+        _metrics?.Commands.Add(writes.Count);
     }
 
     /// <summary>A failed batch is replayed one command at a time, so one bad command never fails its neighbours.</summary>
@@ -197,6 +200,8 @@ public sealed partial class BookingDesk
         await _store.CommitAsync(batch, CancellationToken.None);
         _map.Version = batch.ToVersion;
         Feed.Publish(new SeatDelta(from, batch.ToVersion, plan.Changes));
+        _metrics?.Batches.Add(1);
+        _metrics?.SeatChanges.Add(plan.Changes.Count);
     }
 
     private async Task<bool> TryReloadAsync(IEnumerable<DeskCommand> waiting)

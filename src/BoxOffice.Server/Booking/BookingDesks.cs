@@ -8,7 +8,7 @@ namespace BoxOffice.Server.Booking;
 /// Every desk this process hosts. A desk is activated lazily, loading its event on first use, and
 /// retired once idle, like a virtual actor, so memory stays bounded however many events exist.
 /// </summary>
-public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
+public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILoggerFactory loggers, BoxOfficeMetrics? metrics = null) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<BookingDesk?>>> _desks = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<BookingDesk>();
@@ -89,6 +89,7 @@ public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILogger
             if (_desks.TryRemove(KeyValuePair.Create(eventId, entry)))
             {
                 desk.Retire();
+                metrics?.DesksActive.Add(-1);
                 retired++;
             }
         }
@@ -114,6 +115,7 @@ public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILogger
         var definition = EventCatalog.ToDefinition(stored.Event);
         var orders = stored.Orders.Select(order => order.ToDeskOrder(definition.Layout));
         var map = new SeatMap(definition, stored.Event.Version, stored.Seats, orders, new ChangeFeed(stored.Event.Version));
-        return new BookingDesk(map, store, time, _logger);
+        metrics?.DesksActive.Add(1);
+        return new BookingDesk(map, store, time, _logger, metrics);
     }
 }

@@ -1,4 +1,5 @@
 using BoxOffice.Server.Events;
+using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace BoxOffice.Server.Booking;
@@ -9,7 +10,10 @@ public static class BookingExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EventCatalog>();
-        builder.Services.AddSingleton<BookingDesks>();
+        builder.Services.AddSingleton<BoxOfficeMetrics>();
+        builder.Services.AddSingleton(services => new BookingDesks(
+            services.GetRequiredService<IBookingStore>(), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<BoxOfficeMetrics>()));
         builder.Services.AddHostedService<DeskRetirement>();
         builder.Services.AddExceptionHandler<DeskUnavailableHandler>();
         builder.Services.Configure<DeskOptions>(builder.Configuration.GetSection("Desks"));
