@@ -28,20 +28,8 @@ public class LiveTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         var bookings = await Task.WhenAll(labels.Select(label => client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats((label, "Secret Name")))));
         Assert.All(bookings, response => Assert.Equal(HttpStatusCode.Created, response.StatusCode));
 
-        var seen = new Dictionary<string, string>();
-        var version = snapshot.Version;
-        while (seen.Count < labels.Length)
-        {
-            var message = await socket.ReceiveJsonAsync();
-            Assert.DoesNotContain("Secret", message.GetRawText(), StringComparison.Ordinal);
-            var delta = message.Deserialize<LiveDelta>(Json)!;
-            Assert.Equal("delta", delta.Type);
-            Assert.Equal(version, delta.FromVersion);
-            Assert.True(delta.ToVersion > delta.FromVersion);
-            version = delta.ToVersion;
-            foreach (var change in delta.Changes)
-                seen[change.Seat] = change.Status;
-        }
+        var (seen, version) = await socket.ReadUntilBookedAsync(snapshot.Version, labels.Length,
+            message => Assert.DoesNotContain("Secret", message.GetRawText(), StringComparison.Ordinal));
         Assert.Equal(labels.Order(), seen.Keys.Order());
         Assert.All(seen.Values, status => Assert.Equal("booked", status));
         var map = await client.GetFromJsonAsync<SeatMapView>($"/api/events/{eventId}");
