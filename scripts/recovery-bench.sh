@@ -11,7 +11,7 @@ dotnet build -c Release -nologo -clp:ErrorsOnly src/BoxOffice.Server >/dev/null
 ms() { date +%s%3N; }
 
 start_server() {
-  (cd "$data" && exec env Admin__Token=bench Payments__WebhookSecret=bench-secret Checkout__TicketStepMs="$1" \
+  (cd "$data" && exec env Admin__Token=bench-admin-token-of-32-characters Limits__Enabled=false Payments__WebhookSecret=bench-secret Checkout__TicketStepMs="$1" \
     Logging__LogLevel__Default=Warning ConnectionStrings__BoxOffice="Data Source=$data/recovery.db" \
     dotnet "$OLDPWD/src/BoxOffice.Server/bin/Release/net10.0/BoxOffice.Server.dll" --urls "$url") &
   server=$!
@@ -21,7 +21,7 @@ trap 'kill -9 $server 2>/dev/null || true; rm -rf "$data"' EXIT
 # Tickets take 5 s each in the first run, so the kill lands while the order is paid but not ticketed.
 start_server 5000
 until curl -sf "$url/health" >/dev/null; do sleep 0.1; done
-curl -sf -X POST "$url/api/events" -H 'Authorization: Bearer bench' -H 'Content-Type: application/json' \
+curl -sf -X POST "$url/api/events" -H 'Authorization: Bearer bench-admin-token-of-32-characters' -H 'Content-Type: application/json' \
   -d '{"id":"recovery","title":"Recovery","layout":{"template":"cinema","rows":2,"seatsPerRow":4},"prices":{"standard":1000}}' >/dev/null
 order=$(curl -sf -X POST "$url/api/orders" -H 'Idempotency-Key: recovery-1' -H 'Content-Type: application/json' \
   -d '{"eventId":"recovery","seats":[{"seat":"A1","name":"Ada"},{"seat":"A2","name":"Bob"}],"email":"ada@example.com"}')

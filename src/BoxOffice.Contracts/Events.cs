@@ -15,11 +15,13 @@ public sealed record CreateEventRequest(
     Dictionary<string, long>? Prices,
     string? Currency);
 
+/// <summary>An event in the list. <c>Held</c> seats wait for payment and may come back; a lapsed hold counts as available.</summary>
 public sealed record EventSummary(
     string Id,
     string Title,
     int SeatCount,
     int Available,
+    int Held,
     string Currency,
     IReadOnlyDictionary<string, long> Prices);
 

@@ -2,6 +2,7 @@ using BoxOffice.Server;
 using BoxOffice.Server.Admin;
 using BoxOffice.Server.Booking;
 using BoxOffice.Server.Checkout;
+using BoxOffice.Server.Clients;
 using BoxOffice.Server.Compat;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Lab;
@@ -10,6 +11,7 @@ using BoxOffice.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddHosting();
+builder.AddClientLimits();
 builder.AddStorage();
 builder.AddBooking();
 builder.AddCheckout();
@@ -19,6 +21,7 @@ builder.AddLab();
 var app = builder.Build();
 await app.MigrateStorageAsync();
 
+app.UseClientLimits();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });

@@ -10,7 +10,7 @@ namespace BoxOffice.IntegrationTests;
 /// <summary>The real server in memory, on its own SQLite file that it deletes afterwards.</summary>
 public class BoxOfficeApp : WebApplicationFactory<Program>
 {
-    public const string AdminToken = "integration-admin-token";
+    public const string AdminToken = "integration-admin-token-32-characters";
 
     public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"boxoffice-it-{Guid.NewGuid():N}.db");
 
@@ -18,6 +18,8 @@ public class BoxOfficeApp : WebApplicationFactory<Program>
     {
         builder.UseSetting("ConnectionStrings:BoxOffice", $"Data Source={DatabasePath}");
         builder.UseSetting("Admin:Token", AdminToken);
+        // Every request of a test host comes from one client; tests of the limits switch them back on.
+        builder.UseSetting("Limits:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 

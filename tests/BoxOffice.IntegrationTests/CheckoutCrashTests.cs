@@ -12,7 +12,7 @@ namespace BoxOffice.IntegrationTests;
 /// <summary>Checkouts against a real server process that is killed with SIGKILL while webhooks and ticketing are in flight.</summary>
 public sealed class CheckoutCrashTests : IDisposable
 {
-    private const string AdminToken = "checkout-crash-admin";
+    private const string AdminToken = "checkout-crash-admin-token-32-chars";
     private const string Secret = "checkout-crash-webhook-secret";
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"boxoffice-checkout-crash-{Guid.NewGuid():N}.db");
 
@@ -46,19 +46,27 @@ public sealed class CheckoutCrashTests : IDisposable
         {
             await using var server = await StartAsync();
             using var client = server.CreateClient();
+            // The kill lands once a quarter of the round is acknowledged, so it always cuts into live work,
+            // however slow the machine is, rather than after a fixed delay that may come before any answer.
+            var quarterAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var acknowledgedThisRound = 0;
             var sending = Task.WhenAll(round.Select(async p =>
             {
                 try
                 {
                     using var response = await SendWebhookAsync(client, p.order, p.status!);
-                    if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<WebhookAnswer>())!.Status is "paid")
+                    if (!response.IsSuccessStatusCode)
+                        return;
+                    if ((await response.Content.ReadFromJsonAsync<WebhookAnswer>())!.Status is "paid")
                         acknowledgedPaid.Add(p.order.OrderId);
+                    if (Interlocked.Increment(ref acknowledgedThisRound) == round.Length / 4)
+                        quarterAcknowledged.TrySetResult();
                 }
                 catch (HttpRequestException)
                 {
                 }
             }));
-            await Task.WhenAny(sending, Task.Delay(150));
+            await Task.WhenAny(sending, quarterAcknowledged.Task.WaitAsync(TimeSpan.FromSeconds(30)));
             await server.KillAsync();
             await sending;
         }

@@ -12,7 +12,7 @@ namespace BoxOffice.IntegrationTests;
 /// <summary>Three real server processes on one PostgreSQL database of their own, as <c>scripts/cluster.sh</c> runs them.</summary>
 public sealed class PostgresCluster : IAsyncLifetime
 {
-    public const string AdminToken = "cluster-admin-token";
+    public const string AdminToken = "cluster-admin-token-of-32-characters";
 
     public PostgresDatabase Database { get; private set; } = null!;
 

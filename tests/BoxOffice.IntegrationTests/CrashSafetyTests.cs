@@ -11,7 +11,7 @@ namespace BoxOffice.IntegrationTests;
 /// <summary>Against a real server process on a real file: what was acknowledged survives SIGKILL.</summary>
 public sealed class CrashSafetyTests : IDisposable
 {
-    private const string AdminToken = "crash-admin-token";
+    private const string AdminToken = "crash-admin-token-of-32-characters";
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"boxoffice-crash-{Guid.NewGuid():N}.db");
 
     [Fact]

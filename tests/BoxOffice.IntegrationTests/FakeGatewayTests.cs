@@ -9,7 +9,7 @@ namespace BoxOffice.IntegrationTests;
 /// <summary>The fake gateway's buttons on a real Kestrel, where the server's own address is known.</summary>
 public sealed class FakeGatewayTests : IAsyncLifetime
 {
-    private const string AdminToken = "gateway-admin";
+    private const string AdminToken = "gateway-admin-token-of-32-characters";
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"boxoffice-gateway-{Guid.NewGuid():N}.db");
     private ServerProcess? _server;
 

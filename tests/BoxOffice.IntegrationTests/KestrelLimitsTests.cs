@@ -13,7 +13,7 @@ public sealed class KestrelLimitsTests : IAsyncLifetime
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"boxoffice-limits-{Guid.NewGuid():N}.db");
     private ServerProcess? _server;
 
-    public async ValueTask InitializeAsync() => _server = await ServerProcess.StartAsync(_databasePath, "limits-admin-token");
+    public async ValueTask InitializeAsync() => _server = await ServerProcess.StartAsync(_databasePath, "limits-admin-token-of-32-characters");
 
     public async ValueTask DisposeAsync()
     {
@@ -39,7 +39,7 @@ public sealed class KestrelLimitsTests : IAsyncLifetime
     public async Task Large_custom_layouts_may_exceed_the_default_body_limit()
     {
         using var client = _server!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", "limits-admin-token");
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "limits-admin-token-of-32-characters");
         var rows = Enumerable.Range(1, 40).Select(row => new
         {
             name = $"{row}",

@@ -22,7 +22,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
     public ValueTask DisposeAsync() => _desks.DisposeAsync();
 
     private static BookSeats Book(string seat, string name, bool move = false) =>
-        new([(seat, name)], ManageTokens.NewReference(), ManageTokens.Hash("token"), move);
+        new([(seat, name)], ManageTokens.NewReference(), ManageTokens.Hash("token"), Buyers.Uncapped, move);
 
     private Task<BookResult?> Send(BookSeats command) => _desks.SendAsync("F1", command, CancellationToken.None);
 
@@ -95,7 +95,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
     public async Task Booking_all_or_nothing_refuses_every_seat_when_one_is_taken()
     {
         await Send(Book("1B", "Ada"));
-        var reply = await _desks.SendAsync("F1", new BookSeats([("1A", "Bob"), ("1B", "Cy")], "REF", "hash"), CancellationToken.None);
+        var reply = await _desks.SendAsync("F1", new BookSeats([("1A", "Bob"), ("1B", "Cy")], "REF", "hash", Buyers.Uncapped), CancellationToken.None);
 
         Assert.Equal(["1B"], Assert.IsType<BookResult.Unavailable>(reply).Seats);
         var statuses = await _desks.SendAsync("F1", new ReadSeatMap<string>(map => map.EncodeStatuses()), CancellationToken.None);
@@ -170,7 +170,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
     public async Task Concurrent_best_available_requests_never_collide_and_the_rest_hear_sold_out()
     {
         var replies = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
-            _desks.SendAsync("F1", new BookBestAvailable([$"Buyer {i}"], together: true, category: null, ManageTokens.NewReference(), "hash"), CancellationToken.None)));
+            _desks.SendAsync("F1", new BookBestAvailable([$"Buyer {i}"], together: true, category: null, ManageTokens.NewReference(), "hash", Buyers.Uncapped), CancellationToken.None)));
 
         var seats = replies.OfType<BookResult.Booked>().Select(b => b.Seats[0].Seat).ToArray();
         Assert.Equal(60, seats.Length);

@@ -22,7 +22,7 @@ public sealed class CatchUpTests : IAsyncDisposable
 
     private Task<BookResult?> Send(DeskCommand<BookResult> command) => _desks.SendAsync("F1", command, CancellationToken.None);
 
-    private static BookSeats Book(string seat, string name) => new([(seat, name)], ManageTokens.NewReference(), "hash");
+    private static BookSeats Book(string seat, string name) => new([(seat, name)], ManageTokens.NewReference(), "hash", Buyers.Uncapped);
 
     /// <summary>What another process's desk would commit: a booking of one seat, from the version the store is at.</summary>
     private async Task OtherProcessBooksAsync(string seat, string name)

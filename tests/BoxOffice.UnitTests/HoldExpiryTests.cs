@@ -27,7 +27,7 @@ public sealed class HoldExpiryTests : IAsyncDisposable
     private Task<HoldResult?> Hold(string key, params string[] seats)
     {
         var order = new NewOrder($"ord-{key}", key, $"hash-{key}", "a@example.com", "token", $"pay-{key}", 0, "", _time.GetUtcNow().AddMinutes(10).ToUnixTimeMilliseconds(), 0);
-        return _desks.SendAsync("show", new HoldSeatsForOrder(new SeatWish(seats.Select(s => (s, "Guest")).ToArray(), null, true, null), order), CancellationToken.None);
+        return _desks.SendAsync("show", new HoldSeatsForOrder(new SeatWish(seats.Select(s => (s, "Guest")).ToArray(), null, true, null), order, Buyers.Uncapped), CancellationToken.None);
     }
 
     private async Task<string> Statuses() => (await _desks.SendAsync("show", new ReadSeatMap<string>(map => map.EncodeStatuses()), CancellationToken.None))!;

@@ -33,10 +33,10 @@ internal sealed class InMemoryBookingStore : IBookingStore
             return Task.FromResult(_events.TryAdd(row.Id, row));
     }
 
-    public Task<IReadOnlyList<EventRow>> ListEventsAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken)
     {
         lock (_gate)
-            return Task.FromResult<IReadOnlyList<EventRow>>([.. _events.Values]);
+            return Task.FromResult<IReadOnlyList<ListedEvent>>([.. _events.Values.Where(e => !e.Tutorial).Select(e => new ListedEvent(e, e.AvailableCount, 0))]);
     }
 
     public Task<StoredEvent?> LoadEventAsync(string eventId, CancellationToken cancellationToken)

@@ -55,6 +55,8 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 ["Admin__Token"] = adminToken,
                 ["Logging__LogLevel__Default"] = "Warning",
+                // Tests play many buyers from one address; tests of the limits pass Limits:Enabled=true.
+                ["Limits__Enabled"] = "false",
             },
         };
         foreach (var (key, value) in settings)

@@ -1,14 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
+using BoxOffice.Server.Clients;
 
 namespace BoxOffice.Server.Admin;
 
 /// <summary>The bearer token admin routes require: <c>Admin:Token</c>, or one generated and logged once at start.</summary>
 public sealed class AdminToken
 {
+    /// <summary>128 bits of hex at least; a shorter token could be guessed long before a lockout would matter.</summary>
+    public const int MinLength = 32;
+
     private readonly byte[] _expected;
 
-    public AdminToken(string token) => _expected = Encoding.UTF8.GetBytes(token);
+    public AdminToken(string token)
+    {
+        if (token.Length < MinLength)
+            throw new InvalidOperationException($"Admin:Token must be at least {MinLength} characters; leave it unset to have one generated.");
+        _expected = Encoding.UTF8.GetBytes(token);
+    }
 
     public bool Matches(string? authorization)
     {
@@ -36,13 +45,21 @@ public static partial class AdminExtensions
         return builder;
     }
 
-    /// <summary>Admin routes answer 401 without <c>Authorization: Bearer &lt;Admin:Token&gt;</c>.</summary>
+    /// <summary>
+    /// Admin routes answer 401 without <c>Authorization: Bearer &lt;Admin:Token&gt;</c>. A client that fails
+    /// too often is locked out (429) until its window ends, whatever token it sends next.
+    /// </summary>
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
-            var token = context.HttpContext.RequestServices.GetRequiredService<AdminToken>();
-            if (!token.Matches(context.HttpContext.Request.Headers.Authorization))
+            var http = context.HttpContext;
+            var failures = http.RequestServices.GetRequiredService<ClientQuotas>().AdminFailures;
+            var client = http.ClientKey();
+            if (failures.IsSpent(client, out var lockedFor))
+                return ClientLimits.TooManyRequests(http.Response, lockedFor, "Too many failed admin authentications from your address; wait and try again.");
+            if (!http.RequestServices.GetRequiredService<AdminToken>().Matches(http.Request.Headers.Authorization))
             {
+                failures.TryTake(client, out _);
                 return TypedResults.Problem(
                     title: "Admin token required",
                     detail: "Send the header 'Authorization: Bearer <Admin:Token>'.",

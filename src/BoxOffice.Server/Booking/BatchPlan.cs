@@ -27,23 +27,23 @@ public sealed class BatchPlan
 
     public void Add(StoreWrite write) => _writes.Add(write);
 
-    /// <summary>A new booking of the given seats, one name each.</summary>
-    public BookResult.Booked BookAll(SeatMap map, string reference, string manageTokenHash, IReadOnlyList<int> seats, IReadOnlyList<string> names)
+    /// <summary>A new booking of the given seats, one name each, made by <paramref name="client"/>.</summary>
+    public BookResult.Booked BookAll(SeatMap map, string reference, string manageTokenHash, string client, IReadOnlyList<int> seats, IReadOnlyList<string> names)
     {
-        _writes.Add(new InsertBooking(reference, manageTokenHash));
+        _writes.Add(new InsertBooking(reference, manageTokenHash, client));
         var booked = new BookedSeat[seats.Count];
         for (var i = 0; i < seats.Count; i++)
         {
-            Book(map, seats[i], reference, names[i]);
+            Book(map, seats[i], reference, names[i], client);
             booked[i] = new BookedSeat(map.Layout.Seats[seats[i]].Label, names[i]);
         }
         return new BookResult.Booked(reference, booked);
     }
 
-    private void Book(SeatMap map, int seat, string reference, string name)
+    private void Book(SeatMap map, int seat, string reference, string name, string client)
     {
         ReleaseLapsedHold(map, seat);
-        map.Book(seat, reference, name);
+        map.Book(seat, reference, name, client);
         _writes.Add(new ClaimSeat(map.Layout.Seats[seat].Label, reference, name));
         _changes.Add(new SeatChange(seat, SeatStatus.Booked, name));
         AvailableDelta--;
@@ -56,7 +56,7 @@ public sealed class BatchPlan
         foreach (var (seat, name) in tracked.Seats)
         {
             ReleaseLapsedHold(map, seat);
-            map.Hold(seat, order.OrderId, name);
+            map.Hold(seat, order.OrderId, name, tracked.ClientKey);
             _writes.Add(new HoldSeat(map.Layout.Seats[seat].Label, order.OrderId, name));
             _changes.Add(new SeatChange(seat, SeatStatus.Held, null));
             AvailableDelta--;
@@ -88,7 +88,7 @@ public sealed class BatchPlan
                 Release(map, seat);
             }
         }
-        order.State = transition.To;
+        map.SetState(order, transition.To);
         order.RefundDue |= transition.RefundDue;
         return transition;
     }

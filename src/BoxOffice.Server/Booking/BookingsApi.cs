@@ -1,4 +1,5 @@
 using BoxOffice.Contracts;
+using BoxOffice.Server.Clients;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Lab;
 using BoxOffice.Server.Storage;
@@ -15,20 +16,20 @@ public static class BookingsApi
 
     public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/events/{id}/bookings", Book).WithTags("Bookings");
+        app.MapPost("/api/events/{id}/bookings", Book).WithTags("Bookings").RequireRateLimiting(ClientLimits.Writes);
         var bookings = app.MapGroup("/api/bookings").WithTags("Bookings");
         bookings.MapGet("/{reference}", GetBooking);
-        bookings.MapDelete("/{reference}", CancelBooking);
+        bookings.MapDelete("/{reference}", CancelBooking).RequireRateLimiting(ClientLimits.Writes);
         return app;
     }
 
     private static async Task<Results<Created<BookingResponse>, ValidationProblem, ProblemHttpResult>> Book(
-        string id, BookingRequest request, BookingDesks desks, [FromServices] RaceLab? lab, CancellationToken cancellationToken)
+        string id, BookingRequest request, HttpContext http, BookingDesks desks, [FromServices] RaceLab? lab, CancellationToken cancellationToken)
     {
         if (request.Mode is { } mode && mode != "desk")
             return await LabApi.BookAsync(lab, id, request, cancellationToken);
         var token = ManageTokens.NewToken();
-        var (command, errors) = ToCommand(request, ManageTokens.NewReference(), ManageTokens.Hash(token));
+        var (command, errors) = ToCommand(request, ManageTokens.NewReference(), ManageTokens.Hash(token), http.Buyer());
         if (command is null)
             return TypedResults.ValidationProblem(errors);
         if (!EventCatalog.IsValidId(id))
@@ -50,6 +51,11 @@ public static class BookingsApi
         BookResult.Unavailable unavailable => SeatsUnavailable(unavailable.Seats),
         BookResult.UnknownSeats unknown => UnknownSeats(eventId, unknown.Seats),
         BookResult.NotEnough notEnough => NotEnoughSeats(notEnough.Available),
+        BookResult.LimitReached limit => TypedResults.Problem(
+            title: "Limit reached",
+            detail: limit.Detail,
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["limit"] = limit.Limit, ["max"] = limit.Max }),
         BookResult.CheckoutRequired => TypedResults.Problem(
             title: "Checkout required",
             detail: $"Event {eventId} sells paid seats: create an order with POST /api/orders.",
@@ -61,7 +67,7 @@ public static class BookingsApi
         _ => throw new InvalidOperationException($"Unexpected result {refusal}."),
     };
 
-    private static (DeskCommand<BookResult>? Command, Dictionary<string, string[]> Errors) ToCommand(BookingRequest request, string reference, string tokenHash)
+    private static (DeskCommand<BookResult>? Command, Dictionary<string, string[]> Errors) ToCommand(BookingRequest request, string reference, string tokenHash, Buyer buyer)
     {
         if (request.Seats is not null)
         {
@@ -70,7 +76,7 @@ public static class BookingsApi
                 errors["count"] = ["Give either \"seats\" or \"count\" with \"names\", not both."];
             if (errors.Count > 0)
                 return (null, errors);
-            return (new BookSeats(request.Seats.Select(s => (s.Seat!.Trim(), s.Name!.Trim())).ToArray(), reference, tokenHash), errors);
+            return (new BookSeats(request.Seats.Select(s => (s.Seat!.Trim(), s.Name!.Trim())).ToArray(), reference, tokenHash, buyer), errors);
         }
         if (request.Count is null)
             return (null, new() { ["seats"] = ["Give \"seats\" to book named seats, or \"count\" and \"names\" for the best available."] });
@@ -79,7 +85,7 @@ public static class BookingsApi
         if (bestErrors.Count > 0)
             return (null, bestErrors);
         var names = request.Names!.Select(name => name.Trim()).ToArray();
-        return (new BookBestAvailable(names, request.Together ?? true, request.Category, reference, tokenHash), bestErrors);
+        return (new BookBestAvailable(names, request.Together ?? true, request.Category, reference, tokenHash, buyer), bestErrors);
     }
 
     internal static Dictionary<string, string[]> ValidateBestAvailable(BookingRequest request)

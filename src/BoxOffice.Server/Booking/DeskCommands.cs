@@ -60,16 +60,21 @@ public abstract record BookResult
 
     /// <summary>Best-available found no seats to fit; <c>Available</c> says how many of the asked category are left.</summary>
     public sealed record NotEnough(int Available) : BookResult;
+
+    /// <summary>The client would pass one of its caps (<c>Limit</c> names it); nothing was booked.</summary>
+    public sealed record LimitReached(string Limit, int Max, string Detail) : BookResult;
 }
 
 /// <summary>
 /// Books every listed seat or none. With <paramref name="movePassengers"/> (the tutorial's rule), a
-/// passenger who already sits somewhere on the event gives that seat up in the same commit.
+/// passenger who already sits somewhere on the event gives that seat up in the same commit, and the
+/// booking it belonged to is cancelled: a tutorial booking is always one seat.
 /// </summary>
 public sealed class BookSeats(
     IReadOnlyList<(string Seat, string Name)> seats,
     string reference,
     string manageTokenHash,
+    Buyer buyer,
     bool movePassengers = false) : DeskCommand<BookResult>
 {
     protected override BookResult Decide(SeatMap map, BatchPlan plan)
@@ -80,15 +85,19 @@ public sealed class BookSeats(
         if (refusal is not null)
             return refusal;
 
-        if (movePassengers)
+        var moving = movePassengers
+            ? seats.Select(seat => map.SeatOccupiedBy(seat.Name)).Where(previous => previous >= 0).Distinct().ToArray()
+            : [];
+        // Decided before anything is staged: a refusal must leave the plan as it found it.
+        if (buyer.RefuseSeats(map, seats.Count, moving.Count(seat => map.ClientOf(seat) == buyer.Client)) is { } overCap)
+            return overCap;
+        foreach (var previous in moving)
         {
-            foreach (var (_, name) in seats)
-            {
-                if (map.SeatOccupiedBy(name) is var previous and >= 0)
-                    plan.Release(map, previous);
-            }
+            var previousBooking = map.BookingOf(previous)!;
+            plan.Release(map, previous);
+            plan.Add(new CancelBooking(previousBooking));
         }
-        return plan.BookAll(map, reference, manageTokenHash, indexes!, seats.Select(s => s.Name).ToArray());
+        return plan.BookAll(map, reference, manageTokenHash, buyer.Client, indexes!, seats.Select(s => s.Name).ToArray());
     }
 }
 
@@ -102,14 +111,17 @@ public sealed class BookBestAvailable(
     bool together,
     string? category,
     string reference,
-    string manageTokenHash) : DeskCommand<BookResult>
+    string manageTokenHash,
+    Buyer buyer) : DeskCommand<BookResult>
 {
     protected override BookResult Decide(SeatMap map, BatchPlan plan)
     {
         if (map.Event.IsPaid)
             return new BookResult.CheckoutRequired();
+        if (buyer.RefuseSeats(map, names.Count) is { } overCap)
+            return overCap;
         var (seats, refusal) = SeatSelection.Pick(map, names.Count, together, category);
-        return refusal ?? plan.BookAll(map, reference, manageTokenHash, seats!, names);
+        return refusal ?? plan.BookAll(map, reference, manageTokenHash, buyer.Client, seats!, names);
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
@@ -21,6 +22,10 @@ public sealed class SeatMap
     private readonly SeatStatus[] _statuses;
     private readonly string?[] _bookings;
     private readonly string?[] _occupants;
+    // Who made each seat's live claim, and how many live claims each client has: the per-client caps read these.
+    private readonly string?[] _clients;
+    private readonly Dictionary<string, int> _seatsByClient = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<DeskOrder>> _awaitingByClient = new(StringComparer.Ordinal);
     private readonly int[] _counts = new int[4];
     private readonly int[] _claimableInRow;
     private readonly Dictionary<string, DeskOrder> _orders = new(StringComparer.Ordinal);
@@ -40,6 +45,7 @@ public sealed class SeatMap
         _statuses = new SeatStatus[layout.Count];
         _bookings = new string?[layout.Count];
         _occupants = new string?[layout.Count];
+        _clients = new string?[layout.Count];
         for (var i = 0; i < layout.Count; i++)
         {
             if (layout.Seats[i].Flags.HasFlag(SeatFeatures.Blocked))
@@ -52,6 +58,7 @@ public sealed class SeatMap
             _statuses[index] = ParseStatus(seat.Status);
             _bookings[index] = seat.BookingReference;
             _occupants[index] = seat.Name;
+            SetClient(index, seat.Client);
         }
         _claimableInRow = new int[layout.Rows.Count];
         for (var i = 0; i < _statuses.Length; i++)
@@ -110,6 +117,37 @@ public sealed class SeatMap
     {
         _orders[order.OrderId] = order;
         _ordersByKey[order.IdempotencyKey] = order;
+        if (order.State == OrderState.AwaitingPayment && order.ClientKey is { } client)
+            AwaitingOf(client).Add(order);
+    }
+
+    /// <summary>Moves an order to a new state, keeping the index of each client's unpaid orders.</summary>
+    public void SetState(DeskOrder order, OrderState state)
+    {
+        if (order.ClientKey is { } client && order.State == OrderState.AwaitingPayment && state != OrderState.AwaitingPayment
+            && _awaitingByClient.TryGetValue(client, out var awaiting))
+        {
+            awaiting.Remove(order);
+            if (awaiting.Count == 0)
+                _awaitingByClient.Remove(client);
+        }
+        order.State = state;
+    }
+
+    /// <summary>The client's orders still waiting for payment whose hold has not lapsed.</summary>
+    public int OpenOrdersOf(string client) =>
+        _awaitingByClient.TryGetValue(client, out var awaiting) ? awaiting.Count(order => !HoldHasLapsed(order)) : 0;
+
+    /// <summary>Seats the client holds or has booked.</summary>
+    public int SeatsClaimedBy(string client) => _seatsByClient.GetValueOrDefault(client);
+
+    public string? ClientOf(int seat) => _clients[seat];
+
+    private HashSet<DeskOrder> AwaitingOf(string client)
+    {
+        if (!_awaitingByClient.TryGetValue(client, out var awaiting))
+            _awaitingByClient[client] = awaiting = [];
+        return awaiting;
     }
 
     public bool IsHeldBy(int seat, string orderId) => _statuses[seat] == SeatStatus.Held && _bookings[seat] == orderId;
@@ -126,18 +164,20 @@ public sealed class SeatMap
 
     public string? OccupantOf(int seat) => _occupants[seat];
 
-    public void Book(int seat, string reference, string name)
+    public void Book(int seat, string reference, string name, string? client = null)
     {
         Set(seat, SeatStatus.Booked);
         _bookings[seat] = reference;
         _occupants[seat] = name;
+        SetClient(seat, client);
     }
 
-    public void Hold(int seat, string orderId, string name)
+    public void Hold(int seat, string orderId, string name, string? client = null)
     {
         Set(seat, SeatStatus.Held);
         _bookings[seat] = orderId;
         _occupants[seat] = name;
+        SetClient(seat, client);
     }
 
     /// <summary>A held seat becomes booked by the order that held it.</summary>
@@ -148,6 +188,7 @@ public sealed class SeatMap
         Set(seat, SeatStatus.Available);
         _bookings[seat] = null;
         _occupants[seat] = null;
+        SetClient(seat, null);
     }
 
     /// <summary>Puts a seat in the state the store holds for it; null means the seat has no row, so its layout decides.</summary>
@@ -157,6 +198,7 @@ public sealed class SeatMap
         Set(seat, stored is null ? layoutDefault : ParseStatus(stored.Status));
         _bookings[seat] = stored?.BookingReference;
         _occupants[seat] = stored?.Name;
+        SetClient(seat, stored?.BookingReference is null ? null : stored.Client);
     }
 
     /// <summary>The seat a named passenger occupies, for the tutorial's "one seat per passenger" rule; -1 if none.</summary>
@@ -193,6 +235,15 @@ public sealed class SeatMap
         "blocked" => SeatStatus.Blocked,
         _ => throw new InvalidDataException($"Unknown seat status '{status}'."),
     };
+
+    private void SetClient(int seat, string? client)
+    {
+        if (_clients[seat] is { } previous && --CollectionsMarshal.GetValueRefOrNullRef(_seatsByClient, previous) == 0)
+            _seatsByClient.Remove(previous);
+        _clients[seat] = client;
+        if (client is not null)
+            CollectionsMarshal.GetValueRefOrAddDefault(_seatsByClient, client, out _)++;
+    }
 
     private void Set(int seat, SeatStatus status)
     {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Booking;
+using BoxOffice.Server.Clients;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -26,12 +27,12 @@ public static class CheckoutApi
         // Resolved now, so a generated webhook secret is reported at start rather than at the first payment.
         app.ServiceProvider.GetRequiredService<WebhookSigner>();
         var orders = app.MapGroup("/api/orders").WithTags("Checkout");
-        orders.MapPost("/", CreateOrder);
+        orders.MapPost("/", CreateOrder).RequireRateLimiting(ClientLimits.Writes);
         orders.MapGet("/{orderId}", GetOrder);
         var payments = app.MapGroup("/api/payments").WithTags("Checkout");
         payments.MapPost("/webhook", Webhook);
         payments.MapGet("/{paymentId}", GetPayment);
-        payments.MapPost("/{paymentId}/decision", Decide);
+        payments.MapPost("/{paymentId}/decision", Decide).RequireRateLimiting(ClientLimits.Writes);
         app.MapFallbackToFile("/pay/{paymentId}", "pay.html");
         app.MapFallbackToFile("/orders/{orderId}", "order.html");
         return app;
@@ -65,7 +66,7 @@ public static class CheckoutApi
         try
         {
             // The desk knows every key used on its event; the unique index catches a key reused on another.
-            result = await desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order), cancellationToken);
+            result = await desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order, http.HttpContext.Buyer()), cancellationToken);
         }
         catch (DeskUnavailableException)
         {

@@ -18,7 +18,7 @@ public abstract record HoldResult
 public sealed record SeatWish(IReadOnlyList<(string Seat, string Name)>? Named, IReadOnlyList<string>? Names, bool Together, string? Category);
 
 /// <summary>Holds seats for a new order until its deadline, or finds the order its idempotency key already made.</summary>
-public sealed class HoldSeatsForOrder(SeatWish wish, NewOrder order) : DeskCommand<HoldResult>
+public sealed class HoldSeatsForOrder(SeatWish wish, NewOrder order, Buyer buyer) : DeskCommand<HoldResult>
 {
     protected override HoldResult Decide(SeatMap map, BatchPlan plan)
     {
@@ -26,6 +26,8 @@ public sealed class HoldSeatsForOrder(SeatWish wish, NewOrder order) : DeskComma
             return new HoldResult.Existing(existing.OrderId, existing.RequestHash);
         if (!map.Event.IsPaid)
             return new HoldResult.Refused(new BookResult.BookDirectly());
+        if (buyer.RefuseSeats(map, wish.Named?.Count ?? wish.Names!.Count) is { } overCap)
+            return new HoldResult.Refused(overCap);
 
         var (seats, refusal) = wish.Named is { } named
             ? SeatSelection.Resolve(map, named.Select(s => s.Seat).ToArray())
@@ -36,7 +38,7 @@ public sealed class HoldSeatsForOrder(SeatWish wish, NewOrder order) : DeskComma
         var names = wish.Named?.Select(s => s.Name).ToArray() ?? wish.Names!.ToArray();
         var held = seats!.Select((seat, i) => (seat, names[i])).ToArray();
         var amount = seats!.Sum(seat => map.Event.Prices[map.Layout.Seats[seat].Category]);
-        var row = order with { Amount = amount, Currency = map.Event.Currency, TicketsTotal = held.Length };
+        var row = order with { Amount = amount, Currency = map.Event.Currency, TicketsTotal = held.Length, ClientKey = buyer.Client };
         plan.HoldAll(map, row, new DeskOrder
         {
             OrderId = order.OrderId,
@@ -46,6 +48,7 @@ public sealed class HoldSeatsForOrder(SeatWish wish, NewOrder order) : DeskComma
             ExpiresAtMs = order.ExpiresAtMs,
             Seats = held,
             State = OrderState.AwaitingPayment,
+            ClientKey = buyer.Client,
         });
         return new HoldResult.Held(row, held.Select(h => new BookedSeat(map.Layout.Seats[h.seat].Label, h.Item2)).ToArray());
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Booking;
+using BoxOffice.Server.Clients;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Live;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,8 +23,8 @@ public static class CompatApi
             return app;
         var compat = app.MapGroup("").WithTags("Tutorial compatibility");
         compat.MapGet("/seats", GetSeats);
-        compat.MapPost("/book-seat", BookSeat);
-        compat.MapGet("/ws", Subscribe);
+        compat.MapPost("/book-seat", BookSeat).RequireRateLimiting(ClientLimits.Writes);
+        compat.MapGet("/ws", Subscribe).RequireRateLimiting(ClientLimits.WebSocketUpgrades);
         return app;
     }
 
@@ -51,11 +52,12 @@ public static class CompatApi
             return Message(StatusCodes.Status400BadRequest, nameError);
 
         await EnsureFlightAsync(flightId!, catalog, desks, cancellationToken);
-        var command = new BookSeats([(seatNumber, body.Name!.Trim())], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), movePassengers: true);
+        var command = new BookSeats([(seatNumber, body.Name!.Trim())], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer(), movePassengers: true);
         return await desks.SendAsync(flightId!, command, cancellationToken) switch
         {
             BookResult.Booked booked => Message(StatusCodes.Status200OK, $"Seat {booked.Seats[0].Seat} booked successfully"),
             BookResult.Unavailable => Message(StatusCodes.Status409Conflict, $"Seat {seatNumber} is not available"),
+            BookResult.LimitReached limit => Message(StatusCodes.Status409Conflict, limit.Detail),
             _ => Message(StatusCodes.Status404NotFound, $"Seat {seatNumber} does not exist on flight {flightId}"),
         };
     }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Admin;
 using BoxOffice.Server.Booking;
+using BoxOffice.Server.Clients;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -20,15 +21,16 @@ public static partial class EventsApi
         events.MapGet("/{id}", GetSeatMap);
         events.MapPost("/", CreateEvent)
             .RequireAdmin()
+            .RequireRateLimiting(ClientLimits.EventCreation)
             .WithMetadata(new RequestSizeLimitAttribute(MaxCreateBodyBytes));
         events.MapGet("/{id}/audit", Audit).RequireAdmin();
         return app;
     }
 
-    private static async Task<Ok<EventSummary[]>> ListEvents(IBookingStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<EventSummary[]>> ListEvents(IBookingStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        var rows = await store.ListEventsAsync(cancellationToken);
-        return TypedResults.Ok(rows.Select(row => new EventSummary(row.Id, row.Title, row.SeatCount, row.AvailableCount, row.Currency, row.Prices)).ToArray());
+        var listed = await store.ListEventsAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        return TypedResults.Ok(listed.Select(e => new EventSummary(e.Event.Id, e.Event.Title, e.Event.SeatCount, e.Available, e.Held, e.Event.Currency, e.Event.Prices)).ToArray());
     }
 
     private static async Task<Results<Ok<SeatMapView>, ProblemHttpResult>> GetSeatMap(string id, BookingDesks desks, CancellationToken cancellationToken)
@@ -53,7 +55,7 @@ public static partial class EventsApi
                 statusCode: StatusCodes.Status409Conflict);
         }
         var available = definition.Layout.Seats.Count(seat => !seat.Flags.HasFlag(SeatFeatures.Blocked));
-        var summary = new EventSummary(definition.Id, definition.Title, definition.Layout.Count, available, definition.Currency, definition.Prices);
+        var summary = new EventSummary(definition.Id, definition.Title, definition.Layout.Count, available, 0, definition.Currency, definition.Prices);
         return TypedResults.Created($"/api/events/{definition.Id}", summary);
     }
 

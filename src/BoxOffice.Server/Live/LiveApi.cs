@@ -1,4 +1,5 @@
 using BoxOffice.Server.Booking;
+using BoxOffice.Server.Clients;
 using BoxOffice.Server.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,7 +9,7 @@ public static class LiveApi
 {
     public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/events/{id}/live", Live).WithTags("Events");
+        app.MapGet("/api/events/{id}/live", Live).WithTags("Events").RequireRateLimiting(ClientLimits.WebSocketUpgrades);
         return app;
     }
 

@@ -16,8 +16,11 @@ public interface IBookingStore
     /// <summary>Inserts the event; returns false, changing nothing, when the id is taken.</summary>
     Task<bool> CreateEventAsync(EventRow row, CancellationToken cancellationToken);
 
-    /// <summary>The newest 1,000 events, newest first, so an event just created is always listed.</summary>
-    Task<IReadOnlyList<EventRow>> ListEventsAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// The newest 1,000 events that are not tutorial flights, newest first, so an event just created is
+    /// always listed, with their seats as of <paramref name="nowMs"/>: holds that have lapsed count as available.
+    /// </summary>
+    Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken);
 
     /// <summary>The event and every seat that is not plainly available, with the name on each live claim.</summary>
     Task<StoredEvent?> LoadEventAsync(string eventId, CancellationToken cancellationToken);
@@ -67,7 +70,10 @@ public sealed record EventRow(
     int SeatCount,
     int AvailableCount,
     long Version,
-    long CreatedAtMs);
+    long CreatedAtMs,
+    bool Tutorial = false);
+
+public sealed record ListedEvent(EventRow Event, int Available, int Held);
 
 /// <summary>An event as its desk needs it: the event row, every seat that is not plainly available, and its orders.</summary>
 public sealed record StoredEvent(EventRow Event, IReadOnlyList<StoredSeat> Seats, IReadOnlyList<StoredOrder> Orders);
@@ -88,7 +94,8 @@ public sealed record StoredOrder(
     int TicketsIssued,
     IReadOnlyList<StoredBookingSeat> Seats,
     IReadOnlyList<StoredTicket> Tickets,
-    IReadOnlyList<string> PaymentsReceived)
+    IReadOnlyList<string> PaymentsReceived,
+    string? ClientKey = null)
 {
     public DeskOrder ToDeskOrder(Layout layout) => new()
     {
@@ -101,6 +108,7 @@ public sealed record StoredOrder(
         State = State,
         RefundDue = RefundDue,
         PaymentsReceived = new HashSet<string>(PaymentsReceived, StringComparer.Ordinal),
+        ClientKey = ClientKey,
     };
 }
 
@@ -109,7 +117,8 @@ public sealed record StoredTicket(string Code, string Seat, string Name);
 /// <summary>An order whose next step is due: expiry for an unpaid one past its deadline, ticketing for a paid one.</summary>
 public sealed record DueOrder(string OrderId, string EventId, OrderState State);
 
-public sealed record StoredSeat(string Seat, string Status, string? BookingReference, string? Name);
+/// <summary>A seat's row; <c>Client</c> is who made the live claim, for the per-client caps.</summary>
+public sealed record StoredSeat(string Seat, string Status, string? BookingReference, string? Name, string? Client = null);
 
 /// <summary>Seats as they are at <c>Version</c>, released ones included as <c>available</c>.</summary>
 public sealed record StoredChanges(long Version, IReadOnlyList<StoredSeat> Seats);
@@ -135,7 +144,7 @@ public sealed record CommitBatch(
 
 public abstract record StoreWrite;
 
-public sealed record InsertBooking(string Reference, string ManageTokenHash) : StoreWrite;
+public sealed record InsertBooking(string Reference, string ManageTokenHash, string? ClientKey = null) : StoreWrite;
 
 public sealed record ClaimSeat(string Seat, string Reference, string Name) : StoreWrite;
 
@@ -156,7 +165,8 @@ public sealed record NewOrder(
     long Amount,
     string Currency,
     long ExpiresAtMs,
-    int TicketsTotal);
+    int TicketsTotal,
+    string? ClientKey = null);
 
 public sealed record HoldSeat(string Seat, string OrderId, string Name) : StoreWrite;
 

@@ -71,20 +71,14 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         var prices = JsonSerializer.Serialize(row.Prices, StorageJson.Default.IReadOnlyDictionaryStringInt64);
         var created = false;
         await WriteAsync(async (commands, transaction) => created = await commands.InsertEvent.Run(
-            transaction, CancellationToken.None, row.Id, row.Title, row.LayoutJson, prices, row.Currency, row.SeatCount, row.AvailableCount, row.CreatedAtMs) == 1);
+            transaction, CancellationToken.None, row.Id, row.Title, row.LayoutJson, prices, row.Currency, row.SeatCount, row.AvailableCount, row.CreatedAtMs, row.Tutorial) == 1);
         return created;
     }
 
-    public async Task<IReadOnlyList<EventRow>> ListEventsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"{StoreSql.SelectEvent} ORDER BY created_at_ms DESC, id LIMIT 1000";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<EventRow>();
-        while (await reader.ReadAsync(cancellationToken))
-            events.Add(StoreSql.ReadEvent(reader));
-        return events;
+        return await StoreSql.ReadEventListAsync(connection, nowMs, cancellationToken);
     }
 
     public async Task<StoredEvent?> LoadEventAsync(string eventId, CancellationToken cancellationToken)
@@ -107,10 +101,11 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         await using var seatCommand = connection.CreateCommand();
         seatCommand.Transaction = transaction;
         seatCommand.CommandText = """
-            SELECT s.seat, s.status, s.booking_ref, b.name
+            SELECT s.seat, s.status, s.booking_ref, b.name, k.client_key
             FROM seats s
             LEFT JOIN booking_seats b
               ON b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL
+            LEFT JOIN bookings k ON k.reference = s.booking_ref
             WHERE s.event_id = @id AND s.status <> 'available'
             """;
         seatCommand.Parameters.AddWithValue("@id", eventId);
@@ -119,11 +114,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                seats.Add(new StoredSeat(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3)));
+                seats.Add(ReadSeat(reader, 0));
             }
         }
         var orders = await StoreSql.ReadOrdersAsync(connection, transaction, "o.event_id = @key", eventId, cancellationToken);
@@ -136,12 +127,13 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         await using var command = connection.CreateCommand();
         // One statement, so the version and the seats come from the same snapshot.
         command.CommandText = """
-            SELECT e.version, s.seat, s.status, s.booking_ref, b.name
+            SELECT e.version, s.seat, s.status, s.booking_ref, b.name, k.client_key
             FROM events e
             LEFT JOIN seats s
               ON s.event_id = e.id AND (s.version > @since OR s.seat IN (SELECT value FROM json_each(@seats)))
             LEFT JOIN booking_seats b
               ON b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL
+            LEFT JOIN bookings k ON k.reference = s.booking_ref
             WHERE e.id = @event
             """;
         command.Parameters.AddWithValue("@event", eventId);
@@ -154,10 +146,17 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         {
             version = reader.GetInt64(0);
             if (!reader.IsDBNull(1))
-                changed.Add(new StoredSeat(reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+                changed.Add(ReadSeat(reader, 1));
         }
         return version is { } found ? new StoredChanges(found, changed) : null;
     }
+
+    private static StoredSeat ReadSeat(SqliteDataReader reader, int first) => new(
+        reader.GetString(first),
+        reader.GetString(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
+        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4));
 
     public Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken) =>
         WriteAsync(async (commands, transaction) =>
@@ -234,7 +233,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         switch (write)
         {
             case InsertBooking insert:
-                Expect(write, batch, await commands.InsertBooking.Run(transaction, cancellationToken, insert.Reference, batch.EventId, insert.ManageTokenHash, batch.NowMs));
+                Expect(write, batch, await commands.InsertBooking.Run(transaction, cancellationToken, insert.Reference, batch.EventId, insert.ManageTokenHash, batch.NowMs, (object?)insert.ClientKey ?? DBNull.Value));
                 break;
             case ClaimSeat claim:
                 Expect(write, batch, await commands.ClaimSeat.Run(transaction, cancellationToken, batch.EventId, claim.Seat, "booked", claim.Reference, batch.ToVersion));
@@ -248,7 +247,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
                 Expect(write, batch, await commands.CancelBooking.Run(transaction, cancellationToken, cancel.Reference, batch.NowMs));
                 break;
             case InsertOrder { Order: var order }:
-                Expect(write, batch, await commands.InsertBooking.Run(transaction, cancellationToken, order.OrderId, batch.EventId, order.ManageTokenHash, batch.NowMs));
+                Expect(write, batch, await commands.InsertBooking.Run(transaction, cancellationToken, order.OrderId, batch.EventId, order.ManageTokenHash, batch.NowMs, (object?)order.ClientKey ?? DBNull.Value));
                 Expect(write, batch, await commands.InsertOrder.Run(transaction, cancellationToken,
                     order.OrderId, batch.EventId, order.IdempotencyKey, order.RequestHash, order.Email, order.PaymentId,
                     order.Amount, order.Currency, order.ExpiresAtMs, order.TicketsTotal, batch.NowMs));
@@ -421,10 +420,10 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         public SqliteConnection Connection { get; } = connection;
 
         public PreparedWrite InsertEvent { get; } = new(connection, """
-            INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms)
-            VALUES (@id, @title, @layout, @prices, @currency, @seats, @available, 0, @created)
+            INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial)
+            VALUES (@id, @title, @layout, @prices, @currency, @seats, @available, 0, @created, @tutorial)
             ON CONFLICT (id) DO NOTHING
-            """, "@id", "@title", "@layout", "@prices", "@currency", "@seats", "@available", "@created");
+            """, "@id", "@title", "@layout", "@prices", "@currency", "@seats", "@available", "@created", "@tutorial");
 
         public PreparedWrite AdvanceVersion { get; } = new(connection, """
             UPDATE events SET version = @to, available_count = available_count + @delta
@@ -432,8 +431,8 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
             """, "@event", "@from", "@to", "@delta");
 
         public PreparedWrite InsertBooking { get; } = new(connection, """
-            INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms) VALUES (@reference, @event, @token, @now)
-            """, "@reference", "@event", "@token", "@now");
+            INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms, client_key) VALUES (@reference, @event, @token, @now, @client)
+            """, "@reference", "@event", "@token", "@now", "@client");
 
         /// <summary>Books or holds a seat, only if it is available: a sparse row is inserted, or a released one reused.</summary>
         public PreparedWrite ClaimSeat { get; } = new(connection, """

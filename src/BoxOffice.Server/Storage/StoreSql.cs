@@ -12,7 +12,7 @@ namespace BoxOffice.Server.Storage;
 internal static class StoreSql
 {
     public const string SelectEvent = """
-        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms
+        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial
         FROM events
         """;
 
@@ -25,7 +25,45 @@ internal static class StoreSql
         reader.GetInt32(5),
         reader.GetInt32(6),
         reader.GetInt64(7),
-        reader.GetInt64(8));
+        reader.GetInt64(8),
+        reader.GetBoolean(9));
+
+    /// <summary>
+    /// The event list: <c>available_count</c> left out every held seat when it was held, so the seats of
+    /// unpaid orders past their deadline are added back, swept or not. Parameter: <c>@now</c>.
+    /// </summary>
+    private const string ListEvents = """
+        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial,
+          (SELECT COALESCE(SUM(o.tickets_total), 0) FROM orders o
+           WHERE o.event_id = events.id AND o.state = 'awaiting_payment' AND o.expires_at_ms > @now),
+          (SELECT COALESCE(SUM(o.tickets_total), 0) FROM orders o
+           WHERE o.event_id = events.id AND o.state = 'awaiting_payment' AND o.expires_at_ms <= @now)
+        FROM events
+        WHERE NOT tutorial
+        ORDER BY created_at_ms DESC, id
+        LIMIT 1000
+        """;
+
+    public static async Task<IReadOnlyList<ListedEvent>> ReadEventListAsync(DbConnection connection, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = ListEvents;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@now";
+        parameter.Value = nowMs;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<ListedEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = ReadEvent(reader);
+            // SUM is an integer in SQLite and a bigint in PostgreSQL; both convert.
+            var held = Convert.ToInt32(reader.GetValue(10), System.Globalization.CultureInfo.InvariantCulture);
+            var lapsed = Convert.ToInt32(reader.GetValue(11), System.Globalization.CultureInfo.InvariantCulture);
+            events.Add(new ListedEvent(row, row.AvailableCount + lapsed, held));
+        }
+        return events;
+    }
 
     /// <summary>Unpaid orders past their deadline, and paid orders not yet ticketed, oldest deadline first.</summary>
     public static async Task<IReadOnlyList<DueOrder>> ReadDueOrdersAsync(DbConnection connection, long nowMs, CancellationToken cancellationToken)
@@ -96,7 +134,8 @@ internal static class StoreSql
         command.Parameters.Add(parameter);
         command.CommandText = $"""
             SELECT o.order_id, o.event_id, o.idempotency_key, o.request_hash, o.payment_id, o.amount, o.currency, o.state,
-                   o.refund_due, o.expires_at_ms, o.tickets_total, o.tickets_issued
+                   o.refund_due, o.expires_at_ms, o.tickets_total, o.tickets_issued,
+                   (SELECT k.client_key FROM bookings k WHERE k.reference = o.order_id)
             FROM orders o WHERE {condition}
             """;
         var rows = new List<StoredOrder>();
@@ -109,7 +148,8 @@ internal static class StoreSql
                     reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                     reader.GetInt64(5), reader.GetString(6), OrderStateMachine.Parse(reader.GetString(7)),
                     Convert.ToBoolean(reader.GetValue(8), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.GetInt64(9), reader.GetInt32(10), reader.GetInt32(11), [], [], []));
+                    reader.GetInt64(9), reader.GetInt32(10), reader.GetInt32(11), [], [], [],
+                    reader.IsDBNull(12) ? null : reader.GetString(12)));
             }
         }
         if (rows.Count == 0)

@@ -40,9 +40,7 @@ function eventCard(event) {
 
   const availability = document.createElement("p");
   availability.className = "availability";
-  availability.textContent = event.available === 0
-    ? "Sold out"
-    : `${event.available.toLocaleString()} of ${event.seatCount.toLocaleString()} seats available`;
+  availability.textContent = availabilityText(event);
 
   const prices = document.createElement("p");
   prices.className = "prices";
@@ -60,4 +58,10 @@ function priceRange(prices, currency) {
   const highest = Math.max(...prices);
   if (lowest === highest) return formatPrice(lowest, currency);
   return `${formatPrice(lowest, currency)} to ${formatPrice(highest, currency)}`;
+}
+
+/** "Sold out" only when no seat can come back: held seats wait for payment and may be released. */
+function availabilityText(event) {
+  if (event.available > 0) return `${event.available.toLocaleString()} of ${event.seatCount.toLocaleString()} seats available`;
+  return event.held > 0 ? `${event.held.toLocaleString()} held, none available yet` : "Sold out";
 }

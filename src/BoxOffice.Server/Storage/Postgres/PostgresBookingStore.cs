@@ -68,25 +68,20 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var inserted = await ExecuteAsync(connection, """
-            INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms)
-            VALUES (@id, @title, @layout, @prices, @currency, @seats, @available, 0, @created)
+            INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial)
+            VALUES (@id, @title, @layout, @prices, @currency, @seats, @available, 0, @created, @tutorial)
             ON CONFLICT (id) DO NOTHING
             """, cancellationToken,
             ("id", row.Id), ("title", row.Title), ("layout", row.LayoutJson),
             ("prices", JsonSerializer.Serialize(row.Prices, StorageJson.Default.IReadOnlyDictionaryStringInt64)),
-            ("currency", row.Currency), ("seats", row.SeatCount), ("available", row.AvailableCount), ("created", row.CreatedAtMs));
+            ("currency", row.Currency), ("seats", row.SeatCount), ("available", row.AvailableCount), ("created", row.CreatedAtMs), ("tutorial", row.Tutorial));
         return inserted == 1;
     }
 
-    public async Task<IReadOnlyList<EventRow>> ListEventsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"{StoreSql.SelectEvent} ORDER BY created_at_ms DESC, id LIMIT 1000", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<EventRow>();
-        while (await reader.ReadAsync(cancellationToken))
-            events.Add(StoreSql.ReadEvent(reader));
-        return events;
+        return await StoreSql.ReadEventListAsync(connection, nowMs, cancellationToken);
     }
 
     public async Task<StoredEvent?> LoadEventAsync(string eventId, CancellationToken cancellationToken)
@@ -100,7 +95,7 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
             {
                 Command($"{StoreSql.SelectEvent} WHERE id = @id", ("id", eventId)),
                 Command($"""
-                    SELECT s.seat, s.status, s.booking_ref, {LiveClaimName}
+                    SELECT s.seat, s.status, s.booking_ref, {LiveClaimName}, {ClaimClient}
                     FROM seats s
                     WHERE s.event_id = @id AND s.status <> 'available'
                     """, ("id", eventId)),
@@ -124,7 +119,7 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One statement, so the version and the seats come from the same snapshot.
         await using var command = new NpgsqlCommand($"""
-            SELECT e.version, s.seat, s.status, s.booking_ref, {LiveClaimName}
+            SELECT e.version, s.seat, s.status, s.booking_ref, {LiveClaimName}, {ClaimClient}
             FROM events e
             LEFT JOIN seats s
               ON s.event_id = e.id AND (s.version > @since OR s.seat = ANY(@seats))
@@ -175,8 +170,9 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
         {
             case InsertBooking insert:
                 commands.Add(Command("""
-                    INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms) VALUES (@reference, @event, @token, @now)
-                    """, ("reference", insert.Reference), ("event", batch.EventId), ("token", insert.ManageTokenHash), ("now", batch.NowMs)));
+                    INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms, client_key) VALUES (@reference, @event, @token, @now, @client)
+                    """, ("reference", insert.Reference), ("event", batch.EventId), ("token", insert.ManageTokenHash), ("now", batch.NowMs),
+                    ("client", (object?)insert.ClientKey ?? DBNull.Value)));
                 break;
             case ClaimSeat claim:
                 AddClaim(commands, batch, claim.Seat, "booked", claim.Reference, claim.Name);
@@ -186,8 +182,9 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
                 break;
             case InsertOrder { Order: var order }:
                 commands.Add(Command("""
-                    INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms) VALUES (@order, @event, @token, @now)
-                    """, ("order", order.OrderId), ("event", batch.EventId), ("token", order.ManageTokenHash), ("now", batch.NowMs)));
+                    INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms, client_key) VALUES (@order, @event, @token, @now, @client)
+                    """, ("order", order.OrderId), ("event", batch.EventId), ("token", order.ManageTokenHash), ("now", batch.NowMs),
+                    ("client", (object?)order.ClientKey ?? DBNull.Value)));
                 commands.Add(Command("""
                     INSERT INTO orders (order_id, event_id, idempotency_key, request_hash, email, payment_id,
                                         amount, currency, state, expires_at_ms, tickets_total, created_at_ms, updated_at_ms)
@@ -376,12 +373,15 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
          WHERE b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL)
         """;
 
+    /// <summary>Who made the booking or order a seat's claim belongs to: a primary-key lookup.</summary>
+    private const string ClaimClient = "(SELECT k.client_key FROM bookings k WHERE k.reference = s.booking_ref)";
 
     private static StoredSeat ReadSeat(NpgsqlDataReader reader, int first) => new(
         reader.GetString(first),
         reader.GetString(first + 1),
         reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
-        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3));
+        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4));
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
     {

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.HttpOverrides;
+
+namespace BoxOffice.Server.Clients;
+
+/// <summary>
+/// Who a client is, for limits: its address, or the forwarded address when the request came through a
+/// proxy listed in <c>Clients:KnownProxies</c>. Nothing else is trusted to forward, not even loopback,
+/// so a client cannot pick its own identity with an <c>X-Forwarded-For</c> header.
+/// </summary>
+public static class ClientAddress
+{
+    /// <summary>The key requests from a test host without a connection share.</summary>
+    public const string Unknown = "unknown";
+
+    public static WebApplicationBuilder AddClientAddress(this WebApplicationBuilder builder)
+    {
+        var proxies = builder.Configuration.GetSection("Clients:KnownProxies").Get<string[]>() ?? [];
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // ASP.NET Core trusts loopback by default; behind no proxy that would let any local process pose as anyone.
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies)
+            {
+                if (!IPAddress.TryParse(proxy, out var address))
+                    throw new InvalidOperationException($"Clients:KnownProxies has '{proxy}', which is not an IP address.");
+                options.KnownProxies.Add(address);
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// The client's key: its IPv4 address, or the /64 of its IPv6 address, since one household or
+    /// attacker is routinely given a whole /64.
+    /// </summary>
+    public static string ClientKey(this HttpContext context) => KeyOf(context.Connection.RemoteIpAddress);
+
+    public static string KeyOf(IPAddress? address)
+    {
+        if (address is null)
+            return Unknown;
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+            return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+}
