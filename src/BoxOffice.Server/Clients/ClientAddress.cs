@@ -34,6 +34,17 @@ public static class ClientAddress
     }
 
     /// <summary>
+    /// Reads forwarded headers only when some proxy is trusted: the middleware treats empty lists of
+    /// known proxies and networks as "trust every sender", the opposite of what no proxies means here.
+    /// </summary>
+    public static WebApplication UseClientAddress(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value.KnownProxies.Count > 0)
+            app.UseForwardedHeaders();
+        return app;
+    }
+
+    /// <summary>
     /// The client's key: its IPv4 address, or the /64 of its IPv6 address, since one household or
     /// attacker is routinely given a whole /64.
     /// </summary>

@@ -42,7 +42,7 @@ public static partial class ClientLimits
     /// <summary>Forwarded addresses first, so every limit after it sees the real client.</summary>
     public static WebApplication UseClientLimits(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        app.UseClientAddress();
         app.UseRateLimiter();
         if (!app.Services.GetRequiredService<IOptions<LimitsOptions>>().Value.Enabled)
             LogLimitsOff(app.Logger);
