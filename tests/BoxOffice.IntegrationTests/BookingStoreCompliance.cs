@@ -341,4 +341,41 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
         Assert.Equal(32, secret.Length);
         Assert.Equal(secret, await Store.GetSecretAsync("compliance", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task The_client_of_every_live_claim_and_order_is_loaded_so_a_desk_can_cap_it_after_a_reload()
+    {
+        var id = await NewEventAsync();
+        var (ada, orderId) = (NewReference(), "ord_" + NewReference());
+        await CommitAsync(Batch(id, 0,
+            new InsertBooking(ada, TokenHash, "198.51.100.1"), new ClaimSeat("1A", ada, "Ada"),
+            new InsertOrder(Order(orderId, orderId, 99_000, 1) with { ClientKey = "2001:db8::/64" }), new HoldSeat("2A", orderId, "Bob")));
+
+        var stored = await LoadAsync(id);
+
+        Assert.Equal(["198.51.100.1", "2001:db8::/64"], stored.Seats.OrderBy(s => s.Seat).Select(s => s.Client));
+        Assert.Equal("2001:db8::/64", Assert.Single(stored.Orders).ClientKey);
+        var changes = await Store.LoadChangesAsync(id, 0, [], CancellationToken.None);
+        Assert.Equal(["198.51.100.1", "2001:db8::/64"], changes!.Seats.OrderBy(s => s.Seat).Select(s => s.Client));
+    }
+
+    [Fact]
+    public async Task The_list_leaves_out_tutorial_flights_and_counts_held_seats_as_available_once_their_hold_lapses()
+    {
+        var id = await NewEventAsync();
+        var flight = $"fl-{Guid.NewGuid():N}"[..20];
+        Assert.True(await Store.CreateEventAsync(
+            new EventRow(flight, "Flight", """{"template":"a320"}""", new Dictionary<string, long> { ["standard"] = 0 }, "EUR", 60, 60, 0, 1_000, Tutorial: true),
+            CancellationToken.None));
+        var orderId = "ord_" + NewReference();
+        await CommitAsync(Batch(id, 0, new InsertOrder(Order(orderId, orderId, 10_000, 2)), new HoldSeat("1A", orderId, "Ada"), new HoldSeat("1B", orderId, "Bob")));
+
+        var beforeDeadline = await Store.ListEventsAsync(9_999, CancellationToken.None);
+        var afterDeadline = await Store.ListEventsAsync(10_000, CancellationToken.None);
+
+        Assert.DoesNotContain(beforeDeadline, e => e.Event.Id == flight);
+        Assert.Contains(beforeDeadline, e => e.Event.Id == id && e.Available == 58 && e.Held == 2);
+        Assert.Contains(afterDeadline, e => e.Event.Id == id && e.Available == 60 && e.Held == 0);
+        Assert.True((await LoadAsync(flight)).Event.Tutorial);
+    }
 }
