@@ -50,7 +50,7 @@ public static partial class AdminExtensions
     /// too often is locked out (429) until its window ends, whatever token it sends next.
     /// </summary>
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(AdminRoute.Instance).AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var failures = http.RequestServices.GetRequiredService<ClientQuotas>().AdminFailures;
@@ -70,4 +70,14 @@ public static partial class AdminExtensions
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Admin:Token is not set; this run's admin token is {Token}")]
     private static partial void LogGeneratedToken(ILogger logger, string token);
+}
+
+/// <summary>Marks an endpoint as staff-only, so a test can find every such route and knock on it without a token.</summary>
+public sealed class AdminRoute
+{
+    public static readonly AdminRoute Instance = new();
+
+    private AdminRoute()
+    {
+    }
 }
