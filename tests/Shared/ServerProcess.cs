@@ -30,15 +30,24 @@ public sealed class ServerProcess : IAsyncDisposable
     public static Task<ServerProcess> StartAsync(
         string databasePath, string adminToken, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
     {
-        var all = new Dictionary<string, string> { ["ConnectionStrings:BoxOffice"] = $"Data Source={databasePath}" };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-            all[key] = value;
+        var all = With(new() { ["ConnectionStrings:BoxOffice"] = $"Data Source={databasePath}" }, settings);
         return LaunchAsync(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, adminToken, all, cancellationToken);
     }
 
     /// <summary>Starts a server on a free port on a PostgreSQL database, which several servers may share as a cluster's processes do.</summary>
-    public static Task<ServerProcess> StartOnPostgresAsync(string connectionString, string adminToken, CancellationToken cancellationToken = default) =>
-        LaunchAsync(Path.GetTempPath(), adminToken, new Dictionary<string, string> { ["Storage:Provider"] = "Postgres", ["ConnectionStrings:BoxOffice"] = connectionString }, cancellationToken);
+    public static Task<ServerProcess> StartOnPostgresAsync(
+        string connectionString, string adminToken, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
+    {
+        var all = With(new() { ["Storage:Provider"] = "Postgres", ["ConnectionStrings:BoxOffice"] = connectionString }, settings);
+        return LaunchAsync(Path.GetTempPath(), adminToken, all, cancellationToken);
+    }
+
+    private static Dictionary<string, string> With(Dictionary<string, string> settings, IReadOnlyDictionary<string, string>? overrides)
+    {
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+            settings[key] = value;
+        return settings;
+    }
 
     private static async Task<ServerProcess> LaunchAsync(
         string workingDirectory, string adminToken, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
