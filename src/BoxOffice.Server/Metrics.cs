@@ -17,6 +17,7 @@ public sealed class BoxOfficeMetrics
         Commands = meter.CreateCounter<long>("boxoffice.desk.commands", description: "Commands answered after a commit");
         SeatChanges = meter.CreateCounter<long>("boxoffice.seat.changes", description: "Seat status changes committed");
         DesksActive = meter.CreateUpDownCounter<long>("boxoffice.desks.active", description: "Desks this process hosts");
+        LiveSockets = meter.CreateUpDownCounter<long>("boxoffice.live.sockets", description: "Live WebSockets open in this process");
     }
 
     public Counter<long> Batches { get; }
@@ -26,6 +27,8 @@ public sealed class BoxOfficeMetrics
     public Counter<long> SeatChanges { get; }
 
     public UpDownCounter<long> DesksActive { get; }
+
+    public UpDownCounter<long> LiveSockets { get; }
 }
 
 /// <summary>

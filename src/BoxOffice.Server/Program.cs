@@ -15,6 +15,7 @@ builder.AddClientLimits();
 builder.AddStorage();
 builder.AddBooking();
 builder.AddCheckout();
+builder.AddLive();
 builder.AddAdmin();
 builder.AddLab();
 
@@ -24,7 +25,7 @@ await app.MigrateStorageAsync();
 app.UseClientLimits();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+app.UseLiveSockets();
 app.MapPages();
 app.MapOpenApi();
 app.MapHealthChecks("/health");
