@@ -1,7 +1,10 @@
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
+using BoxOffice.Contracts;
 using BoxOffice.Server.Booking;
+using BoxOffice.Server.Compat;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Live;
 using BoxOffice.Testing;
@@ -18,17 +21,18 @@ public class LiveConnectionTests
     private sealed record Connection(ChangeFeed Feed, ScriptedSocket Socket, Task Running);
 
     /// <summary>A connection subscribed to a fresh feed of an empty A320, serving <paramref name="socket"/>.</summary>
-    private static Connection Connect(ScriptedSocket socket, TimeProvider? time = null)
+    private static Connection Connect(ScriptedSocket socket, TimeProvider? time = null, Func<SeatMap, ILiveEncoder>? encoderFor = null)
     {
         var feed = new ChangeFeed(0);
         var map = new SeatMap(Flight, 0, [], feed);
         var connection = new LiveConnection(socket, feed, Options, time ?? TimeProvider.System, NullLogger.Instance);
         feed.Add(connection);
-        return new Connection(feed, socket, connection.RunAsync(new SeatMapEncoder(map), CancellationToken.None));
+        var encoder = encoderFor?.Invoke(map) ?? new SeatMapEncoder(map);
+        return new Connection(feed, socket, connection.RunAsync(encoder, CancellationToken.None));
     }
 
-    private static SeatDelta Booking(int version) =>
-        new(version - 1, version, [new SeatChange(version - 1, SeatStatus.Booked, null)]);
+    private static SeatDelta Booking(int version, string? occupant = null) =>
+        new(version - 1, version, [new SeatChange(version - 1, SeatStatus.Booked, occupant)]);
 
     [Fact]
     public async Task A_client_that_stops_reading_never_slows_the_desk_and_is_dropped_once_it_falls_behind()
@@ -144,6 +148,34 @@ public class LiveConnectionTests
 
         Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
         Assert.Equal("Nothing sent either way for 300 s; reconnect to resume.", socket.CloseStatusDescription);
+    }
+
+    [Fact]
+    public async Task The_tutorial_socket_folds_every_change_within_100_ms_into_one_seat_list()
+    {
+        var time = new ManualTime { DrivesTimers = true };
+        var (feed, socket, _) = Connect(new ScriptedSocket(), time, map => new CompatEncoder(map));
+        await socket.NextSentAsync();
+        await time.WaitForTimersAsync(1);
+
+        for (var version = 1; version <= 50; version++)
+            feed.Publish(Booking(version, $"Passenger {version}"));
+        // The idle timer, and the send loop waiting out the interval since the snapshot.
+        await time.WaitForTimersAsync(2);
+        Assert.False(socket.HasSent);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        var first = JsonSerializer.Deserialize<CompatSeat[]>(await socket.NextSentAsync(), JsonSerializerOptions.Web)!;
+
+        feed.Publish(Booking(51, "Passenger 51"));
+        await time.WaitForTimersAsync(2);
+        time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.False(socket.HasSent);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var second = JsonSerializer.Deserialize<CompatSeat[]>(await socket.NextSentAsync(), JsonSerializerOptions.Web)!;
+
+        Assert.Equal(50, first.Count(seat => seat.Occupant is not null));
+        Assert.Equal(51, second.Count(seat => seat.Occupant is not null));
+        Assert.False(socket.HasSent);
     }
 
     /// <summary>

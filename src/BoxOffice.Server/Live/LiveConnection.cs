@@ -10,6 +10,9 @@ public interface ILiveEncoder
     /// <summary>The version the first message describes.</summary>
     long Version { get; }
 
+    /// <summary>The least time between two messages; changes in between are folded into the next one.</summary>
+    TimeSpan MinInterval { get; }
+
     byte[] Snapshot();
 
     /// <summary>One message for every delta since the last one sent, however many there were.</summary>
@@ -63,10 +66,15 @@ public sealed partial class LiveConnection(WebSocket socket, ChangeFeed feed, Li
         try
         {
             await SendAsync(encoder.Snapshot(), requestAborted);
+            var sentAt = time.GetTimestamp();
             var version = encoder.Version;
             var deltas = new List<SeatDelta>();
             while (await _nudges.Reader.WaitToReadAsync(stopSending.Token))
             {
+                // Waiting before reading the feed folds every change of the interval into one message.
+                var wait = encoder.MinInterval - time.GetElapsedTime(sentAt);
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait, time, stopSending.Token);
                 _nudges.Reader.TryRead(out _);
                 deltas.Clear();
                 if (!feed.TryReadSince(version, deltas))
@@ -77,6 +85,7 @@ public sealed partial class LiveConnection(WebSocket socket, ChangeFeed feed, Li
                 if (deltas.Count == 0)
                     continue;
                 await SendAsync(encoder.Encode(deltas), requestAborted);
+                sentAt = time.GetTimestamp();
                 version = deltas[^1].ToVersion;
             }
             await StopAsync(stopSending, LiveCloses.Reloaded);
