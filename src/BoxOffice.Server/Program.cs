@@ -22,6 +22,7 @@ builder.AddLab();
 var app = builder.Build();
 await app.MigrateStorageAsync();
 
+app.UseSecurityHeaders();
 app.UseClientLimits();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
