@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Diagnostics;
+using System.Text.Json.Serialization;
 
 namespace BoxOffice.Server;
 
@@ -28,14 +28,19 @@ public static class Hosting
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = BadRequestHandler.ExplainStatus);
         // Binding failures (malformed JSON, oversized bodies) always surface as exceptions, in every
         // environment, so one handler turns them into problem+json with their own status code.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            // The web defaults read "2" as 2; a number sent as a string is a client bug to report, not guess at.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
+        });
         return builder;
     }
 
@@ -64,21 +69,5 @@ public static class Hosting
             return next(context);
         });
         return app;
-    }
-}
-
-/// <summary>Maps <see cref="BadHttpRequestException"/> (unreadable or oversized input) to a 4xx problem instead of a 500.</summary>
-internal sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
-    {
-        if (exception is not BadHttpRequestException badRequest)
-            return false;
-        context.Response.StatusCode = badRequest.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Title = "Bad request", Detail = badRequest.Message, Status = badRequest.StatusCode },
-        });
     }
 }

@@ -1,12 +1,30 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using BoxOffice.Contracts;
 using BoxOffice.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>Security headers on pages and API responses alike.</summary>
+/// <summary>Security headers, strict JSON, and error texts in BoxOffice's words.</summary>
 public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
 {
     private readonly HttpClient _client = app.CreateClient();
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var detail = problem.TryGetProperty("detail", out var text) ? text.GetString()! : problem.GetProperty("errors").GetRawText();
+        Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Did you mean", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("parameter", detail, StringComparison.OrdinalIgnoreCase);
+        return detail;
+    }
 
     [Theory]
     [InlineData("/")]
@@ -33,5 +51,56 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         var response = await https.GetAsync("/api/events");
 
         Assert.Equal("max-age=31536000", response.Headers.GetValues("Strict-Transport-Security").Single());
+    }
+
+    [Fact]
+    public async Task A_number_sent_as_a_string_is_refused_and_changes_nothing()
+    {
+        var eventId = await app.CreateEventAsync(new { template = "a320" });
+
+        var booking = await _client.PostAsync($"/api/events/{eventId}/bookings", Json("""{"count":"2","names":["Ada","Grace"]}"""));
+        using var order = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = Json($$"""{"eventId":"{{eventId}}","count":"2","names":["Ada","Grace"],"email":"ada@example.com"}"""),
+            Headers = { { "Idempotency-Key", Guid.NewGuid().ToString() } },
+        };
+        var ordered = await _client.SendAsync(order);
+
+        Assert.Equal(HttpStatusCode.BadRequest, booking.StatusCode);
+        Assert.Equal("Field 'count' has the wrong type: expected a number.", await ProblemDetailAsync(booking));
+        Assert.Equal(HttpStatusCode.BadRequest, ordered.StatusCode);
+        Assert.Equal("Field 'count' has the wrong type: expected a number.", await ProblemDetailAsync(ordered));
+        var map = await _client.GetFromJsonAsync<SeatMapView>($"/api/events/{eventId}");
+        Assert.Equal(0, map!.Version);
+    }
+
+    [Theory]
+    [InlineData("""{"seats":[{"seat":"1A","name":"Ada"}""", "The request body is not valid JSON for this route.")]
+    [InlineData("""{"seats":[{"seat":1,"name":"Ada"}]}""", "Field 'seats[0].seat' has the wrong type: expected a string.")]
+    [InlineData("""{"seats":{"seat":"1A"}}""", "Field 'seats' has the wrong type: expected an array.")]
+    [InlineData("""{"count":1,"names":["Ada"],"together":"yes"}""", "Field 'together' has the wrong type: expected true or false.")]
+    [InlineData("""[1,2]""", "The request body has the wrong type: expected an object.")]
+    public async Task Unreadable_bodies_are_explained_without_the_framework_internals(string body, string detail)
+    {
+        var eventId = await app.CreateEventAsync(new { template = "a320" });
+
+        var response = await _client.PostAsync($"/api/events/{eventId}/bookings", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(detail, await ProblemDetailAsync(response));
+    }
+
+    [Fact]
+    public async Task A_missing_body_and_a_wrong_content_type_are_explained()
+    {
+        var eventId = await app.CreateEventAsync(new { template = "a320" });
+
+        var empty = await _client.PostAsync($"/api/events/{eventId}/bookings", null);
+        var text = await _client.PostAsync($"/api/events/{eventId}/bookings", new StringContent("""{"count":1,"names":["Ada"]}""", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal("This route needs a JSON body.", await ProblemDetailAsync(empty));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal("Send Content-Type: application/json.", await ProblemDetailAsync(text));
     }
 }
