@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>Security headers, strict JSON, and error texts in BoxOffice's words.</summary>
+/// <summary>Security headers, strict JSON, names as stored, and error texts in BoxOffice's words.</summary>
 public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
 {
     private readonly HttpClient _client = app.CreateClient();
@@ -72,6 +72,48 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Equal("Field 'count' has the wrong type: expected a number.", await ProblemDetailAsync(ordered));
         var map = await _client.GetFromJsonAsync<SeatMapView>($"/api/events/{eventId}");
         Assert.Equal(0, map!.Version);
+    }
+
+    [Theory]
+    [InlineData("\u200B")]
+    [InlineData("Ada \u202Eecalevol")]
+    public async Task Invisible_or_reordering_names_are_refused(string name)
+    {
+        var eventId = await app.CreateEventAsync(new { template = "a320" });
+
+        var response = await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("1A", name)));
+        var tutorial = await _client.PostAsync($"/book-seat?flightId={eventId}", Json(JsonSerializer.Serialize(new { seatNumber = "1B", name })));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Name must be 1 to 100 printable characters.", await ProblemDetailAsync(response), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, tutorial.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_decomposed_name_is_stored_composed_by_every_route_that_takes_names()
+    {
+        const string Decomposed = "Rene\u0301e";
+        const string Composed = "Ren\u00E9e";
+        var eventId = await app.CreateEventAsync(new { template = "a320" });
+        var paidId = $"paid-{Guid.NewGuid():N}"[..20];
+        using var admin = app.CreateAdminClient();
+        (await admin.PostAsJsonAsync("/api/events", new { id = paidId, title = "Paid", layout = new { template = "cinema", rows = 2, seatsPerRow = 10 }, prices = new { standard = 1500 } })).EnsureSuccessStatusCode();
+
+        var booking = await BoxOfficeApp.ReadBooking(await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("1A", Decomposed))));
+        (await _client.PostAsync($"/book-seat?flightId={eventId}", Json(JsonSerializer.Serialize(new { seatNumber = "2A", name = Decomposed })))).EnsureSuccessStatusCode();
+        var best = await BoxOfficeApp.ReadBooking(await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = new[] { Decomposed } }));
+        using var order = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new { eventId = paidId, seats = new[] { new { seat = "A1", name = Decomposed } }, email = "renee@example.com" }),
+            Headers = { { "Idempotency-Key", Guid.NewGuid().ToString() } },
+        };
+        var ordered = await (await _client.SendAsync(order)).Content.ReadFromJsonAsync<OrderCreated>();
+
+        Assert.Equal(Composed, booking.Seats.Single().Name);
+        Assert.Equal(Composed, best.Seats.Single().Name);
+        Assert.Equal(Composed, ordered!.Seats.Single().Name);
+        var stored = await _client.GetFromJsonAsync<CompatSeat[]>($"/seats?flightId={eventId}");
+        Assert.Equal(Composed, stored!.Single(seat => seat.SeatNumber == "2A").Occupant);
     }
 
     [Theory]
