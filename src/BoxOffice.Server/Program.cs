@@ -11,6 +11,7 @@ using BoxOffice.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddHosting();
+builder.AddMetricsApi();
 builder.AddClientLimits();
 builder.AddStorage();
 builder.AddBooking();

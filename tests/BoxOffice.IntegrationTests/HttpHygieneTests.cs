@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>Security headers, strict JSON, names as stored, and error texts in BoxOffice's words.</summary>
+/// <summary>Security headers, strict JSON, names as stored, the guarded metrics, and error texts in BoxOffice's words.</summary>
 public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
 {
     private readonly HttpClient _client = app.CreateClient();
@@ -114,6 +114,27 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Equal(Composed, ordered!.Seats.Single().Name);
         var stored = await _client.GetFromJsonAsync<CompatSeat[]>($"/seats?flightId={eventId}");
         Assert.Equal(Composed, stored!.Single(seat => seat.SeatNumber == "2A").Occupant);
+    }
+
+    [Fact]
+    public async Task Metrics_need_the_admin_token()
+    {
+        var anonymous = await _client.GetAsync("/metrics");
+        using var admin = app.CreateAdminClient();
+        var authorised = await admin.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, authorised.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_can_be_made_public()
+    {
+        await using var open = app.WithWebHostBuilder(builder => builder.UseSetting("Metrics:Public", "true"));
+
+        var response = await open.CreateClient().GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Theory]
