@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using BoxOffice.Server.Admin;
+using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Server;
 
@@ -17,6 +19,7 @@ public sealed class BoxOfficeMetrics
         Commands = meter.CreateCounter<long>("boxoffice.desk.commands", description: "Commands answered after a commit");
         SeatChanges = meter.CreateCounter<long>("boxoffice.seat.changes", description: "Seat status changes committed");
         DesksActive = meter.CreateUpDownCounter<long>("boxoffice.desks.active", description: "Desks this process hosts");
+        LiveSockets = meter.CreateUpDownCounter<long>("boxoffice.live.sockets", description: "Live WebSockets open in this process");
     }
 
     public Counter<long> Batches { get; }
@@ -26,6 +29,8 @@ public sealed class BoxOfficeMetrics
     public Counter<long> SeatChanges { get; }
 
     public UpDownCounter<long> DesksActive { get; }
+
+    public UpDownCounter<long> LiveSockets { get; }
 }
 
 /// <summary>
@@ -34,6 +39,12 @@ public sealed class BoxOfficeMetrics
 /// </summary>
 public static class MetricsApi
 {
+    public static WebApplicationBuilder AddMetricsApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section);
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
     {
         var totals = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
@@ -54,7 +65,7 @@ public static class MetricsApi
         app.ServiceProvider.GetRequiredService<BoxOfficeMetrics>();
         app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(listener.Dispose);
 
-        app.MapGet("/metrics", () =>
+        var metrics = app.MapGet("/metrics", () =>
         {
             var text = new StringBuilder();
             foreach (var (name, value) in totals.OrderBy(pair => pair.Key, StringComparer.Ordinal))
@@ -63,6 +74,17 @@ public static class MetricsApi
             text.Append(CultureInfo.InvariantCulture, $"process_working_set_bytes {Environment.WorkingSet}\n");
             return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4");
         }).ExcludeFromDescription();
+        // Load and memory figures help whoever plans an attack as much as whoever runs the service.
+        if (!app.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value.Public)
+            metrics.RequireAdmin();
         return app;
     }
+}
+
+public sealed class MetricsOptions
+{
+    public const string Section = "Metrics";
+
+    /// <summary>Serve <c>/metrics</c> without the admin token, for a scraper that cannot send one.</summary>
+    public bool Public { get; set; }
 }

@@ -11,20 +11,23 @@ using BoxOffice.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddHosting();
+builder.AddMetricsApi();
 builder.AddClientLimits();
 builder.AddStorage();
 builder.AddBooking();
 builder.AddCheckout();
+builder.AddLive();
 builder.AddAdmin();
 builder.AddLab();
 
 var app = builder.Build();
 await app.MigrateStorageAsync();
 
+app.UseSecurityHeaders();
 app.UseClientLimits();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+app.UseLiveSockets();
 app.MapPages();
 app.MapOpenApi();
 app.MapHealthChecks("/health");

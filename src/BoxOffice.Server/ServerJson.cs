@@ -5,8 +5,11 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace BoxOffice.Server;
 
-/// <summary>Source-generated JSON for every wire type, so hot paths neither reflect nor allocate metadata.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+/// <summary>
+/// Source-generated JSON for every wire type, so hot paths neither reflect nor allocate metadata.
+/// The web defaults read numbers from strings; here a number must be a JSON number, whichever options use this context.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CreateEventRequest))]
 [JsonSerializable(typeof(EventSummary[]))]
 [JsonSerializable(typeof(SeatMapView))]

@@ -11,7 +11,6 @@ namespace BoxOffice.Server.Booking;
 public static class BookingsApi
 {
     public const int MaxSeatsPerBooking = 20;
-    public const int MaxNameLength = 100;
     public const string ManageTokenHeader = "X-Manage-Token";
 
     public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
@@ -71,26 +70,27 @@ public static class BookingsApi
     {
         if (request.Seats is not null)
         {
-            var errors = ValidateSeats(request.Seats);
+            var (seats, errors) = ValidateSeats(request.Seats);
             if (request.Count is not null || request.Names is not null)
                 errors["count"] = ["Give either \"seats\" or \"count\" with \"names\", not both."];
             if (errors.Count > 0)
                 return (null, errors);
-            return (new BookSeats(request.Seats.Select(s => (s.Seat!.Trim(), s.Name!.Trim())).ToArray(), reference, tokenHash, buyer), errors);
+            return (new BookSeats(seats, reference, tokenHash, buyer), errors);
         }
         if (request.Count is null)
             return (null, new() { ["seats"] = ["Give \"seats\" to book named seats, or \"count\" and \"names\" for the best available."] });
 
-        var bestErrors = ValidateBestAvailable(request);
+        var (names, bestErrors) = ValidateBestAvailable(request);
         if (bestErrors.Count > 0)
             return (null, bestErrors);
-        var names = request.Names!.Select(name => name.Trim()).ToArray();
         return (new BookBestAvailable(names, request.Together ?? true, request.Category, reference, tokenHash, buyer), bestErrors);
     }
 
-    internal static Dictionary<string, string[]> ValidateBestAvailable(BookingRequest request)
+    /// <summary>Checks a best-available request; without errors, gives the names as they are to be stored.</summary>
+    internal static (string[] Names, Dictionary<string, string[]> Errors) ValidateBestAvailable(BookingRequest request)
     {
         var errors = new Dictionary<string, string[]>();
+        var names = new string[request.Names?.Count ?? 0];
         if (request.Count is not { } count || count < 1 || count > MaxSeatsPerBooking)
             errors["count"] = [$"Count must be 1 to {MaxSeatsPerBooking}."];
         if (request.Names is null || request.Names.Count != request.Count)
@@ -99,13 +99,15 @@ public static class BookingsApi
         {
             for (var i = 0; i < request.Names.Count; i++)
             {
-                if (NameError(request.Names[i]) is { } nameError)
-                    errors[$"names[{i}]"] = [nameError];
+                if (PersonNames.TryNormalize(request.Names[i], out var name))
+                    names[i] = name;
+                else
+                    errors[$"names[{i}]"] = [PersonNames.Rule];
             }
         }
         if (request.Category is { Length: 0 or > LayoutParser.MaxCategoryLength })
             errors["category"] = [$"Category must be 1 to {LayoutParser.MaxCategoryLength} characters."];
-        return errors;
+        return (names, errors);
     }
 
     private static async Task<Results<Ok<BookingView>, ProblemHttpResult>> GetBooking(
@@ -153,15 +155,19 @@ public static class BookingsApi
         return booking is not null && ManageTokens.Verify(manageToken, booking.ManageTokenHash) ? booking : null;
     }
 
-    /// <summary>Checks the shape of requested seats; whether they exist is the desk's question.</summary>
-    internal static Dictionary<string, string[]> ValidateSeats(IReadOnlyList<SeatRequest>? seats)
+    /// <summary>
+    /// Checks the shape of requested seats; whether they exist is the desk's question. Without errors,
+    /// gives each seat's trimmed label and its name as it is to be stored.
+    /// </summary>
+    internal static ((string Seat, string Name)[] Seats, Dictionary<string, string[]> Errors) ValidateSeats(IReadOnlyList<SeatRequest>? seats)
     {
         var errors = new Dictionary<string, string[]>();
         if (seats is null || seats.Count == 0 || seats.Count > MaxSeatsPerBooking)
         {
             errors["seats"] = [$"Give 1 to {MaxSeatsPerBooking} seats, each as {{\"seat\":\"12C\",\"name\":\"Ada Lovelace\"}}."];
-            return errors;
+            return ([], errors);
         }
+        var valid = new (string Seat, string Name)[seats.Count];
         var labels = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < seats.Count; i++)
         {
@@ -170,18 +176,12 @@ public static class BookingsApi
                 errors[$"seats[{i}].seat"] = [$"Seat must be a label of 1 to {LayoutParser.MaxLabelLength} characters."];
             else if (!labels.Add(seat))
                 errors[$"seats[{i}].seat"] = [$"Seat {seat} is listed twice."];
-            if (NameError(seats[i]?.Name) is { } nameError)
-                errors[$"seats[{i}].name"] = [nameError];
+            if (PersonNames.TryNormalize(seats[i]?.Name, out var name))
+                valid[i] = (seat!, name);
+            else
+                errors[$"seats[{i}].name"] = [PersonNames.Rule];
         }
-        return errors;
-    }
-
-    internal static string? NameError(string? name)
-    {
-        var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
-            return $"Name must be 1 to {MaxNameLength} printable characters.";
-        return null;
+        return (valid, errors);
     }
 
     private static ProblemHttpResult SeatsUnavailable(IReadOnlyList<string> seats) => TypedResults.Problem(

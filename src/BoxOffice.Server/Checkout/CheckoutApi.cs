@@ -263,18 +263,24 @@ public static class CheckoutApi
         if (request.Email is not { Length: > 0 and <= 254 } email || !MailAddress.TryCreate(email.Trim(), out _))
             errors["email"] = ["A valid email address is required."];
 
-        var booking = new BookingRequest(request.Seats, request.Count, request.Names, request.Together, request.Category);
-        var seatErrors = request.Seats is not null ? BookingsApi.ValidateSeats(request.Seats) : BookingsApi.ValidateBestAvailable(booking);
+        SeatWish wish;
+        Dictionary<string, string[]> seatErrors;
+        if (request.Seats is not null)
+        {
+            (var seats, seatErrors) = BookingsApi.ValidateSeats(request.Seats);
+            wish = new SeatWish(seats, null, true, null);
+        }
+        else
+        {
+            (var names, seatErrors) = BookingsApi.ValidateBestAvailable(new BookingRequest(request.Seats, request.Count, request.Names, request.Together, request.Category));
+            wish = new SeatWish(null, names, request.Together ?? true, request.Category);
+        }
         foreach (var (field, messages) in seatErrors)
             errors[field] = messages;
         if (request.Seats is not null && request.Count is not null)
             errors["count"] = ["Give either \"seats\" or \"count\" with \"names\", not both."];
         if (errors.Count > 0)
             return (null, errors);
-
-        var wish = request.Seats is not null
-            ? new SeatWish(request.Seats.Select(s => (s.Seat!.Trim(), s.Name!.Trim())).ToArray(), null, true, null)
-            : new SeatWish(null, request.Names!.Select(n => n.Trim()).ToArray(), request.Together ?? true, request.Category);
         return (wish, errors);
     }
 

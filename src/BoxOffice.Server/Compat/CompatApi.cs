@@ -48,11 +48,11 @@ public static class CompatApi
         var seatNumber = body.SeatNumber?.Trim();
         if (string.IsNullOrEmpty(seatNumber) || seatNumber.Length > LayoutParser.MaxLabelLength)
             return Message(StatusCodes.Status400BadRequest, "seatNumber is required, for example \"1A\".");
-        if (BookingsApi.NameError(body.Name) is { } nameError)
-            return Message(StatusCodes.Status400BadRequest, nameError);
+        if (!PersonNames.TryNormalize(body.Name, out var name))
+            return Message(StatusCodes.Status400BadRequest, PersonNames.Rule);
 
         await EnsureFlightAsync(flightId!, catalog, desks, cancellationToken);
-        var command = new BookSeats([(seatNumber, body.Name!.Trim())], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer(), movePassengers: true);
+        var command = new BookSeats([(seatNumber, name)], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer(), movePassengers: true);
         return await desks.SendAsync(flightId!, command, cancellationToken) switch
         {
             BookResult.Booked booked => Message(StatusCodes.Status200OK, $"Seat {booked.Seats[0].Seat} booked successfully"),

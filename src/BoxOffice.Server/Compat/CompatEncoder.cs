@@ -6,7 +6,7 @@ using BoxOffice.Server.Live;
 
 namespace BoxOffice.Server.Compat;
 
-/// <summary>The tutorial's <c>/ws</c> protocol: the whole seat list, occupants included, after every change.</summary>
+/// <summary>The tutorial's <c>/ws</c> protocol: the whole seat list, occupants included, after changes, at most every 100 ms.</summary>
 public sealed class CompatEncoder : ILiveEncoder
 {
     private readonly Layout _layout;
@@ -23,6 +23,9 @@ public sealed class CompatEncoder : ILiveEncoder
     }
 
     public long Version { get; }
+
+    /// <summary>Every message is the whole seat list, so a rush of bookings must not send one per booking.</summary>
+    public TimeSpan MinInterval => TimeSpan.FromMilliseconds(100);
 
     public byte[] Snapshot() => Serialize(_layout, _occupants);
 

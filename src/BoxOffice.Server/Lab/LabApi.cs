@@ -69,7 +69,7 @@ public static partial class LabApi
     {
         if (lab is null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["mode"] = ["Booking modes are part of the race lab; start the server with Lab:Enabled=true on the SQLite store."] });
-        if (!RaceLab.Modes.Contains(request.Mode) || request.Count != 1 || request.Names is not [var name] || BookingsApi.NameError(name) is not null)
+        if (!RaceLab.Modes.Contains(request.Mode) || request.Count != 1 || request.Names is not [var given] || !PersonNames.TryNormalize(given, out var name))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["mode"] = ["Lab modes take {\"count\":1,\"names\":[name],\"mode\":\"naive|occ|lock|desk\"}."] });
 
         var holder = ManageTokens.NewReference();
@@ -84,7 +84,7 @@ public static partial class LabApi
         }
         return seat is null
             ? TypedResults.Problem(title: "Not booked", detail: $"The {request.Mode} strategy found no seat it could take.", statusCode: StatusCodes.Status409Conflict)
-            : TypedResults.Created($"/api/lab/events/{eventId}", new BookingResponse(holder, "", eventId, [new BookedSeat(seat, name.Trim())]));
+            : TypedResults.Created($"/api/lab/events/{eventId}", new BookingResponse(holder, "", eventId, [new BookedSeat(seat, name)]));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lab:Enabled is ignored: the race lab runs on the SQLite store only, and Storage:Provider is Postgres")]

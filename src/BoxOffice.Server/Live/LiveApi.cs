@@ -26,6 +26,8 @@ public static class LiveApi
     /// <summary>
     /// Accepts the WebSocket and serves it until either side leaves. The snapshot is taken on the
     /// desk's thread in the same step that subscribes the connection, so no committed change can fall between them.
+    /// A socket over a cap is accepted all the same and closed at once, because a browser sees a close
+    /// status and reason but never the status code of a refused upgrade.
     /// </summary>
     internal static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(
         HttpContext context, BookingDesks desks, string eventId, Func<SeatMap, ILiveEncoder> encoderFor, ILogger logger)
@@ -37,11 +39,19 @@ public static class LiveApi
                 detail: "Connect to this address with a WebSocket client.",
                 statusCode: StatusCodes.Status400BadRequest);
         }
+        var sockets = context.RequestServices.GetRequiredService<LiveSockets>();
+        using var slot = sockets.Take(context.ClientKey(), eventId);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        if (slot.Refusal is { } refusal)
+        {
+            await LiveConnection.RefuseAsync(socket, refusal, logger);
+            return TypedResults.Empty;
+        }
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
         LiveConnection? connection = null;
         var encoder = await desks.SendAsync(eventId, new ReadSeatMap<ILiveEncoder>(map =>
         {
-            connection = new LiveConnection(socket, map.Feed, logger);
+            connection = new LiveConnection(socket, map.Feed, sockets.Options, time, logger);
             map.Feed.Add(connection);
             return encoderFor(map);
         }), context.RequestAborted);

@@ -21,6 +21,9 @@ public sealed class SeatMapEncoder : ILiveEncoder
 
     public long Version { get; }
 
+    /// <summary>Deltas are small and already coalesced by the nudge, so they go out as soon as they can.</summary>
+    public TimeSpan MinInterval => TimeSpan.Zero;
+
     public byte[] Snapshot() => JsonSerializer.SerializeToUtf8Bytes(new LiveSnapshot("snapshot", Version, _statuses), ServerJson.Default.LiveSnapshot);
 
     public byte[] Encode(IReadOnlyList<SeatDelta> deltas)

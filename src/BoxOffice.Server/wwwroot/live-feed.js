@@ -3,7 +3,8 @@ const LongestRetryMs = 15000;
 
 /**
  * Follows /api/events/{id}/live: a snapshot, then deltas in version order. A gap in the versions,
- * or a close by either side, ends in a reconnect, and the fresh snapshot re-syncs the map.
+ * or a close by either side (the server says why in the close reason), ends in a reconnect, and the
+ * fresh snapshot re-syncs the map.
  */
 export class LiveFeed {
   #url;
@@ -52,6 +53,12 @@ export class LiveFeed {
 
   #reconnectLater() {
     this.#onState("reconnecting");
+    // The server closes sockets that sit idle; a page nobody is looking at reconnects only when it is
+    // looked at again, and its fresh snapshot then re-syncs the map.
+    if (document.hidden) {
+      document.addEventListener("visibilitychange", () => this.#reconnectLater(), { once: true });
+      return;
+    }
     // Jittered exponential backoff, so a restarted server is not met by every page at the same instant.
     const ceiling = Math.min(LongestRetryMs, FirstRetryMs * 2 ** this.#failures);
     this.#failures++;

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using BoxOffice.Testing;
+
+namespace BoxOffice.IntegrationTests;
+
+/// <summary>What a live socket may cost, on real Kestrel with real WebSocket framing: caps, floods, broken frames.</summary>
+public sealed class LiveSocketLimitsTests : IAsyncDisposable
+{
+    private const string AdminToken = "live-limits-admin-token-32-characters";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"boxoffice-live-{Guid.NewGuid():N}.db");
+    private ServerProcess? _server;
+
+    private ServerProcess Server => _server ?? throw new InvalidOperationException("Start the server first.");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+            await _server.DisposeAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            File.Delete(_databasePath + suffix);
+    }
+
+    private async Task<HttpClient> StartAsync(Dictionary<string, string> settings, params string[] flights)
+    {
+        _server = await ServerProcess.StartAsync(_databasePath, AdminToken, settings, TestContext.Current.CancellationToken);
+        var client = _server.CreateClient();
+        foreach (var flight in flights)
+            (await client.GetAsync($"/seats?flightId={flight}")).EnsureSuccessStatusCode();
+        return client;
+    }
+
+    private async Task<ClientWebSocket> ConnectAsync(string eventId)
+    {
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://{Server.Address.Authority}/api/events/{eventId}/live"), CancellationToken.None);
+        return socket;
+    }
+
+    /// <summary>Connects <paramref name="count"/> sockets at once; each is paired with what the server said first: a snapshot (null) or a close.</summary>
+    private async Task<(ClientWebSocket Socket, (WebSocketCloseStatus?, string?) Close)[]> ConnectAtOnceAsync(string eventId, int count) =>
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            var socket = await ConnectAsync(eventId);
+            return (socket, await FirstCloseAsync(socket, untilClosed: false));
+        }));
+
+    /// <summary>Reads whole messages until a close (returning its status and reason), or, unless <paramref name="untilClosed"/>, until the first text message (returning nulls).</summary>
+    private static async Task<(WebSocketCloseStatus?, string?)> FirstCloseAsync(WebSocket socket, bool untilClosed = true)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, timeout.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+                return (result.CloseStatus, result.CloseStatusDescription);
+            if (result.EndOfMessage && !untilClosed)
+                return (null, null);
+        }
+    }
+
+    private async Task WaitForOpenSocketsAsync(int count)
+    {
+        using var client = Server.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        using var timeout = new CancellationTokenSource(Patience);
+        var expected = string.Create(CultureInfo.InvariantCulture, $"boxoffice_live_sockets {count}\n");
+        while (!(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), timeout.Token)).Contains(expected, StringComparison.Ordinal))
+            await Task.Delay(20, timeout.Token);
+    }
+
+    private static Task<HttpResponseMessage> BookAsync(HttpClient client, string flight, string seat) =>
+        client.PostAsync($"/book-seat?flightId={flight}", new StringContent($$"""{"seatNumber":"{{seat}}","name":"Ada"}""", Encoding.UTF8, "application/json"));
+
+    [Fact]
+    public async Task A_flood_closes_only_the_offending_sockets_while_a_watcher_keeps_receiving_deltas()
+    {
+        using var client = await StartAsync(new() { ["Limits:Enabled"] = "true", ["WebSockets:MaxPerClient"] = "6" }, "flood");
+        using var watcher = await ConnectAsync("flood");
+        var version = (await watcher.ReceiveJsonAsync()).GetProperty("version").GetInt64();
+
+        // 5 KB in five frames: no frame is large, the message is.
+        using var oversized = await ConnectAsync("flood");
+        await oversized.ReceiveJsonAsync();
+        for (var frame = 0; frame < 5; frame++)
+            await oversized.SendAsync(new byte[1024], WebSocketMessageType.Text, endOfMessage: frame == 4, CancellationToken.None);
+        using var chatty = await ConnectAsync("flood");
+        await chatty.ReceiveJsonAsync();
+        for (var message = 0; message <= 10; message++)
+            await chatty.SendAsync("{}"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+        Assert.Equal((WebSocketCloseStatus.MessageTooBig, "Messages to this feed are limited to 4096 bytes."), await FirstCloseAsync(oversized));
+        Assert.Equal((WebSocketCloseStatus.PolicyViolation, "Too many messages; this feed expects none."), await FirstCloseAsync(chatty));
+
+        // Their places come back; the watcher holds one of the six, so ten at once get exactly five.
+        await WaitForOpenSocketsAsync(1);
+        var burst = await ConnectAtOnceAsync("flood", 10);
+        var admitted = burst.Where(socket => socket.Close == (null, null)).Select(socket => socket.Socket).ToArray();
+        Assert.Equal(5, admitted.Length);
+        Assert.All(burst.Where(socket => socket.Close != (null, null)), socket =>
+            Assert.Equal((WebSocketCloseStatus.PolicyViolation, "Too many live connections from your address (limit 6)."), socket.Close));
+
+        (await BookAsync(client, "flood", "1A")).EnsureSuccessStatusCode();
+        foreach (var socket in admitted.Prepend(watcher))
+            Assert.Equal("booked", (await socket.ReadUntilBookedAsync(version, 1)).Statuses["1A"]);
+        foreach (var (socket, _) in burst)
+            socket.Dispose();
+    }
+
+    [Fact]
+    public async Task Events_and_the_server_admit_exactly_their_caps_and_refuse_the_rest_with_try_again_later()
+    {
+        await StartAsync(new() { ["WebSockets:MaxPerEvent"] = "4", ["WebSockets:MaxTotal"] = "6" }, "one", "two");
+
+        var onOne = await ConnectAtOnceAsync("one", 7);
+        var onTwo = await ConnectAtOnceAsync("two", 5);
+
+        Assert.Equal(4, onOne.Count(socket => socket.Close == (null, null)));
+        Assert.All(onOne.Where(socket => socket.Close != (null, null)), socket =>
+            Assert.Equal(((WebSocketCloseStatus)1013, "This event has too many live connections; try again later."), socket.Close));
+        Assert.Equal(2, onTwo.Count(socket => socket.Close == (null, null)));
+        Assert.All(onTwo.Where(socket => socket.Close != (null, null)), socket =>
+            Assert.Equal(((WebSocketCloseStatus)1013, "The server has too many live connections; try again later."), socket.Close));
+        foreach (var (socket, _) in onOne.Concat(onTwo))
+            socket.Dispose();
+    }
+
+    [Fact]
+    public async Task A_broken_frame_drops_that_socket_at_once_and_no_other()
+    {
+        using var client = await StartAsync(new(), "broken");
+        using var watcher = await ConnectAsync("broken");
+        var version = (await watcher.ReceiveJsonAsync()).GetProperty("version").GetInt64();
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(Server.Address.Host, Server.Address.Port);
+        var stream = tcp.GetStream();
+        var handshake = $"GET /api/events/broken/live HTTP/1.1\r\nHost: {Server.Address.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Key: {Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(handshake));
+        // A masked two-byte text frame with reserved bits set, which no extension here allows: a protocol error.
+        await stream.WriteAsync(new byte[] { 0b1011_0001, 0x82, 0, 0, 0, 0, (byte)'h', (byte)'i' });
+
+        var answer = await ReadUntilClosedAsync(stream);
+
+        Assert.StartsWith("HTTP/1.1 101", answer, StringComparison.Ordinal);
+        (await BookAsync(client, "broken", "1A")).EnsureSuccessStatusCode();
+        Assert.Equal("booked", (await watcher.ReadUntilBookedAsync(version, 1)).Statuses["1A"]);
+    }
+
+    /// <summary>Everything the server sends until it closes the connection; fails if it keeps it open.</summary>
+    private static async Task<string> ReadUntilClosedAsync(NetworkStream stream)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        using var received = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+                received.Write(buffer, 0, read);
+        }
+        catch (IOException)
+        {
+            // A reset is a close too.
+        }
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+}
