@@ -11,7 +11,7 @@ dotnet build -c Release -nologo -clp:ErrorsOnly src/BoxOffice.Server >/dev/null
 ms() { date +%s%3N; }
 
 start_server() {
-  (cd "$data" && exec env Admin__Token=bench Payments__WebhookSecret=bench-secret Checkout__TicketStepMs="$1" \
+  (cd "$data" && exec env Admin__Token=bench Payments__WebhookSecret=bench-secret Payments__AllowTestMode=true Checkout__TicketStepMs="$1" \
     Logging__LogLevel__Default=Warning ConnectionStrings__BoxOffice="Data Source=$data/recovery.db" \
     dotnet "$OLDPWD/src/BoxOffice.Server/bin/Release/net10.0/BoxOffice.Server.dll" --urls "$url") &
   server=$!

@@ -55,6 +55,8 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 ["Admin__Token"] = adminToken,
                 ["Logging__LogLevel__Default"] = "Warning",
+                // The process runs as deployed, in Production, which refuses the fake payment gateway the tests pay through unless allowed.
+                ["Payments__AllowTestMode"] = "true",
             },
         };
         foreach (var (key, value) in settings)

@@ -23,8 +23,7 @@ public static class CheckoutApi
 
     public static IEndpointRouteBuilder MapCheckoutApi(this IEndpointRouteBuilder app)
     {
-        // Resolved now, so a generated webhook secret is reported at start rather than at the first payment.
-        app.ServiceProvider.GetRequiredService<WebhookSigner>();
+        CheckoutExtensions.ReportPaymentMode(app.ServiceProvider);
         var orders = app.MapGroup("/api/orders").WithTags("Checkout");
         orders.MapPost("/", CreateOrder);
         orders.MapGet("/{orderId}", GetOrder);
