@@ -14,6 +14,8 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
 
     private static readonly Regex HoldCountdown = new(@"^Seats held for \d+:\d\d$");
 
+    private const string TestModeBanner = "Test mode: payments go to a built-in fake gateway, and no real money moves.";
+
     [Fact]
     public async Task Paying_for_held_seats_shows_the_tickets_on_the_order_page()
     {
@@ -69,6 +71,26 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Payment declined. The seats are released.");
         await Expect(Seat(other, "B2", "available")).ToBeEnabledAsync(new() { Timeout = LiveTimeoutMs });
         Assert.True(await other.EvaluateAsync<bool>("window.notReloaded === true"));
+    }
+
+    [Fact]
+    public async Task The_event_page_and_the_payment_page_say_no_real_money_moves_and_paying_still_works()
+    {
+        var eventId = await CreatePaidEventAsync();
+        await using var buyer = await site.NewVisitorAsync();
+        var page = await OpenEventAsync(buyer, eventId);
+
+        await Expect(page.GetByRole(AriaRole.Note)).ToHaveTextAsync(TestModeBanner);
+        await ChooseSeatsAsync(page, ("A2", "Ada Lovelace"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Checkout", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Pay now" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/pay/pay_[a-z0-9]+$"));
+        await Expect(page.GetByRole(AriaRole.Note)).ToHaveTextAsync(TestModeBanner);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/orders/ord_[a-z0-9]+#token=[A-Za-z0-9_-]+$"));
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(new Regex("^Status: Ticketed"), new() { Timeout = TicketsTimeoutMs });
+        await Expect(page.GetByRole(AriaRole.Note)).ToHaveTextAsync(TestModeBanner);
     }
 
     [Fact]

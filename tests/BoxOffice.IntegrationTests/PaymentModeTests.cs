@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using BoxOffice.Contracts;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +32,16 @@ public sealed class PaymentModeTests
     }
 
     [Fact]
+    public async Task Out_of_the_box_the_site_says_payments_are_in_test_mode()
+    {
+        await using var app = new App("Development");
+
+        var site = await app.CreateClient().GetFromJsonAsync<SiteInfo>("/api/site");
+
+        Assert.True(site!.TestMode);
+    }
+
+    [Fact]
     public async Task Production_refuses_to_start_on_the_fake_provider_without_AllowTestMode()
     {
         await using var app = new App("Production");
@@ -45,9 +57,9 @@ public sealed class PaymentModeTests
     {
         await using var app = new App("Production", ("Payments:AllowTestMode", "true"));
 
-        var health = await app.CreateClient().GetAsync("/health");
+        var site = await app.CreateClient().GetFromJsonAsync<SiteInfo>("/api/site");
 
-        Assert.True(health.IsSuccessStatusCode);
+        Assert.True(site!.TestMode);
     }
 
     [Theory]
