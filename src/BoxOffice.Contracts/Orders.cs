@@ -46,7 +46,10 @@ public sealed record TicketView(string Code, string Seat, string Name, string Qr
 /// <summary>What the payment page shows: no names, only what is being paid for.</summary>
 public sealed record PaymentView(string PaymentId, string EventId, string EventTitle, long Amount, string Currency, IReadOnlyList<string> Seats, string Status, DateTimeOffset ExpiresAt);
 
-/// <summary>Body of <c>POST /api/payments/webhook</c>, signed in <c>X-Signature: sha256=&lt;hex&gt;</c>.</summary>
+/// <summary>
+/// Body of <c>POST /api/payments/webhook</c>, signed in <c>X-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</c>
+/// (see <see cref="PaymentSignature"/>).
+/// </summary>
 public sealed record PaymentWebhook(string? PaymentId, string? Status);
 
 public sealed record WebhookAnswer(string OrderId, string Status, bool RefundDue);

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using BoxOffice.Contracts;
 using BoxOffice.Testing;
@@ -9,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>The server with a clock the test moves and a known webhook secret, so tests sign webhooks like the gateway.</summary>
+/// <summary>The server with a clock the test moves and a known webhook secret, so tests sign webhooks like a gateway.</summary>
 public sealed class CheckoutApp : BoxOfficeApp
 {
     public const string WebhookSecret = "integration-webhook-secret";
@@ -45,16 +44,29 @@ public sealed class CheckoutApp : BoxOfficeApp
         return client.SendAsync(request);
     }
 
-    public static string PaymentId(OrderCreated order) => order.PaymentUrl[(order.PaymentUrl.LastIndexOf('/') + 1)..];
+    public static string PaymentId(OrderCreated order) => new Uri(order.PaymentUrl).Segments[^1];
 
-    /// <summary>Posts a webhook as the gateway would, signed unless a signature is given.</summary>
-    public static Task<HttpResponseMessage> WebhookAsync(HttpClient client, string paymentId, string status, string? signature = null)
+    public static string WebhookBody(string paymentId, string status) => $$"""{"paymentId":"{{paymentId}}","status":"{{status}}"}""";
+
+    public static string Sign(string secret, DateTimeOffset signedAt, string body) =>
+        PaymentSignature.Sign(secret, signedAt.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Signs as a gateway would, at this server's time now.</summary>
+    public string SignNow(string body) => Sign(WebhookSecret, Time.GetUtcNow(), body);
+
+    /// <summary>A webhook as a gateway posts it, with the signature header as given, however malformed.</summary>
+    public static HttpRequestMessage WebhookRequest(string body, string signature)
     {
-        var body = Encoding.UTF8.GetBytes($$"""{"paymentId":"{{paymentId}}","status":"{{status}}"}""");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("X-Signature", signature ?? "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), body)));
-        return client.SendAsync(request);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation(PaymentSignature.Header, signature);
+        return request;
+    }
+
+    /// <summary>Posts a webhook signed now, unless a signature is given.</summary>
+    public Task<HttpResponseMessage> WebhookAsync(HttpClient client, string paymentId, string status, string? signature = null)
+    {
+        var body = WebhookBody(paymentId, status);
+        return client.SendAsync(WebhookRequest(body, signature ?? SignNow(body)));
     }
 
     public static async Task<OrderView> GetOrderAsync(HttpClient client, OrderCreated order)

@@ -123,13 +123,21 @@ public static class CheckoutApi
     }
 
     private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> Webhook(
-        HttpRequest http, WebhookSigner signer, PaymentRoutes payments, BookingDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
+        HttpRequest http, IOptions<PaymentsOptions> options, TimeProvider time, PaymentRoutes payments, BookingDesks desks, TicketIssuer tickets,
+        CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxWebhookBytes + 1];
         var length = await http.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
         var body = buffer.AsSpan(0, Math.Min(length, MaxWebhookBytes));
-        if (length > MaxWebhookBytes || !signer.Verify(body, http.Headers[WebhookSigner.Header]))
-            return TypedResults.Problem(title: "Bad signature", detail: $"The {WebhookSigner.Header} header does not sign this body.", statusCode: StatusCodes.Status401Unauthorized);
+        var tolerance = TimeSpan.FromSeconds(options.Value.WebhookToleranceSeconds);
+        if (length > MaxWebhookBytes || !PaymentSignature.Verify(options.Value.WebhookSecret!, http.Headers[PaymentSignature.Header], body, time.GetUtcNow(), tolerance))
+        {
+            return TypedResults.Problem(
+                title: "Bad signature",
+                detail: $"The {PaymentSignature.Header} header must be t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\"> with the webhook secret, "
+                    + $"signed within {tolerance.TotalSeconds} s of now.",
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
 
         PaymentWebhook? webhook;
         try
@@ -180,7 +188,8 @@ public static class CheckoutApi
     /// request, so a forged Host header cannot make the server sign a webhook for somebody else.
     /// </summary>
     private static async Task<IResult> Decide(
-        string paymentId, PaymentDecision decision, WebhookSigner signer, IServer server, IHttpClientFactory clients, CancellationToken cancellationToken)
+        string paymentId, PaymentDecision decision, IOptions<PaymentsOptions> options, TimeProvider time, IServer server, IHttpClientFactory clients,
+        CancellationToken cancellationToken)
     {
         if (decision.Outcome is not ("paid" or "failed"))
             return TypedResults.Problem(title: "Bad decision", detail: "Outcome must be \"paid\" or \"failed\".", statusCode: StatusCodes.Status400BadRequest);
@@ -192,7 +201,7 @@ public static class CheckoutApi
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
         };
-        webhook.Headers.Add(WebhookSigner.Header, signer.Sign(body));
+        webhook.Headers.Add(PaymentSignature.Header, PaymentSignature.Sign(options.Value.WebhookSecret!, time.GetUtcNow().ToUnixTimeSeconds(), body));
         using var client = clients.CreateClient(CheckoutExtensions.FakeGatewayClient);
         try
         {

@@ -37,7 +37,6 @@ public static partial class CheckoutExtensions
         builder.Services.AddSingleton<OrderTokens>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<PaymentRoutes>();
-        builder.Services.AddSingleton(services => new WebhookSigner(services.GetRequiredService<IOptions<PaymentsOptions>>().Value.WebhookSecret!));
         builder.Services.AddSingleton<TicketIssuer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TicketIssuer>());
         builder.Services.AddHostedService<CheckoutRecovery>();

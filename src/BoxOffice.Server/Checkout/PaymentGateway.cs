@@ -15,24 +15,6 @@ public sealed class FakePaymentGateway : IPaymentGateway
     public Uri PaymentPage(Uri serverAddress, string paymentId) => new(serverAddress, $"/pay/{Uri.EscapeDataString(paymentId)}");
 }
 
-/// <summary>HMAC-SHA256 over the raw webhook body with <c>Payments:WebhookSecret</c>, sent as <c>X-Signature: sha256=&lt;hex&gt;</c>.</summary>
-public sealed class WebhookSigner(string secret)
-{
-    public const string Header = "X-Signature";
-    private const string Prefix = "sha256=";
-    private readonly byte[] _key = Encoding.UTF8.GetBytes(secret);
-
-    public string Sign(ReadOnlySpan<byte> body) => Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(_key, body));
-
-    public bool Verify(ReadOnlySpan<byte> body, string? signature)
-    {
-        if (signature is null || !signature.StartsWith(Prefix, StringComparison.Ordinal))
-            return false;
-        var expected = Encoding.ASCII.GetBytes(Sign(body));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature));
-    }
-}
-
 /// <summary>
 /// Order manage tokens, derived rather than stored: HMAC of the order id with a secret kept in the
 /// database. So the same Idempotency-Key and body can return the token again, and a leaked database
