@@ -27,8 +27,10 @@ order=$(curl -sf -X POST "$url/api/orders" -H 'Idempotency-Key: recovery-1' -H '
   -d '{"eventId":"recovery","seats":[{"seat":"A1","name":"Ada"},{"seat":"A2","name":"Bob"}],"email":"ada@example.com"}')
 order_id=$(sed -E 's/.*"orderId":"([^"]+)".*/\1/' <<<"$order")
 token=$(sed -E 's/.*"manageToken":"([^"]+)".*/\1/' <<<"$order")
-payment=$(sed -E 's/.*"paymentUrl":"[^"]*\/pay\/([^"]+)".*/\1/' <<<"$order")
-curl -sf -X POST "$url/api/payments/$payment/decision" -H 'Content-Type: application/json' -d '{"outcome":"paid"}' >/dev/null
+payment=$(sed -E 's/.*"paymentUrl":"[^"]*\/pay\/([^"#]+)#key=([^"]+)".*/\1/' <<<"$order")
+key=$(sed -E 's/.*"paymentUrl":"[^"]*\/pay\/([^"#]+)#key=([^"]+)".*/\2/' <<<"$order")
+curl -sf -X POST "$url/api/payments/$payment/decision" -H "X-Payment-Key: $key" -H 'Content-Type: application/json' \
+  -d '{"outcome":"paid"}' >/dev/null
 
 kill -9 "$server"; wait "$server" 2>/dev/null || true
 killed=$(ms)

@@ -44,7 +44,11 @@ public sealed class CheckoutApp : BoxOfficeApp
         return client.SendAsync(request);
     }
 
+    /// <summary>The payment id of <c>/pay/{paymentId}#key=…</c>.</summary>
     public static string PaymentId(OrderCreated order) => new Uri(order.PaymentUrl).Segments[^1];
+
+    /// <summary>The payment link's key, from the fragment of <c>/pay/{paymentId}#key=…</c>.</summary>
+    public static string PaymentKey(OrderCreated order) => new Uri(order.PaymentUrl).Fragment.Split("#key=", 2)[1];
 
     public static string WebhookBody(string paymentId, string status) => $$"""{"paymentId":"{{paymentId}}","status":"{{status}}"}""";
 
@@ -67,6 +71,24 @@ public sealed class CheckoutApp : BoxOfficeApp
     {
         var body = WebhookBody(paymentId, status);
         return client.SendAsync(WebhookRequest(body, signature ?? SignNow(body)));
+    }
+
+    /// <summary>The fake gateway's Pay ("paid") or Decline ("failed"), with the given payment link key, if any.</summary>
+    public static Task<HttpResponseMessage> DecideAsync(HttpClient client, string paymentId, string outcome, string? key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/payments/{paymentId}/decision") { Content = JsonContent.Create(new { outcome }) };
+        if (key is not null)
+            request.Headers.Add("X-Payment-Key", key);
+        return client.SendAsync(request);
+    }
+
+    /// <summary>What the payment page reads, with the given payment link key, if any.</summary>
+    public static Task<HttpResponseMessage> GetPaymentAsync(HttpClient client, string paymentId, string? key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/payments/{paymentId}");
+        if (key is not null)
+            request.Headers.Add("X-Payment-Key", key);
+        return client.SendAsync(request);
     }
 
     public static async Task<OrderView> GetOrderAsync(HttpClient client, OrderCreated order)

@@ -236,7 +236,7 @@ public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
 
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
-        var payment = await _client.GetFromJsonAsync<PaymentView>($"/api/payments/{CheckoutApp.PaymentId(order)}");
+        var payment = await (await CheckoutApp.GetPaymentAsync(_client, CheckoutApp.PaymentId(order), CheckoutApp.PaymentKey(order))).Content.ReadFromJsonAsync<PaymentView>();
         Assert.Equal((1500L, "awaiting_payment"), (payment!.Amount, payment.Status));
         Assert.DoesNotContain("Guest", JsonSerializer.Serialize(payment), StringComparison.Ordinal);
     }

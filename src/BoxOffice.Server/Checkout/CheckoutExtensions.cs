@@ -35,16 +35,14 @@ public static partial class CheckoutExtensions
         builder.Services.AddSingleton<IValidateOptions<PaymentsOptions>, PaymentsOptionsValidator>();
         builder.Services.AddSingleton<IPaymentGateway, FakePaymentGateway>();
         builder.Services.AddSingleton<OrderTokens>();
+        builder.Services.AddSingleton<PaymentLinkKeys>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<PaymentRoutes>();
         builder.Services.AddSingleton<TicketIssuer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TicketIssuer>());
         builder.Services.AddHostedService<CheckoutRecovery>();
-        builder.Services.AddHttpClient(FakeGatewayClient);
         return builder;
     }
-
-    internal const string FakeGatewayClient = "fake-gateway";
 
     /// <summary>Validates the <c>Payments</c> section now, before anything is served, and warns once about what an operator must know.</summary>
     internal static void ReportPaymentMode(IServiceProvider services)
@@ -57,7 +55,7 @@ public static partial class CheckoutExtensions
             LogTestMode(logger);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Payments:WebhookSecret is not set; a random one is used for this run, so only the built-in fake gateway can sign webhooks")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payments:WebhookSecret is not set; a random one is used for this run, so no outside gateway can sign webhooks")]
     private static partial void LogGeneratedSecret(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payments are in test mode (Payments:Provider=Fake): the built-in fake gateway takes every payment and no real money moves")]
