@@ -13,7 +13,10 @@ public sealed record CreateOrderRequest(
     string? Category,
     string? Email);
 
-/// <summary>A new order. <c>ManageToken</c> is needed to read it; the same Idempotency-Key and body return it again.</summary>
+/// <summary>
+/// A new order. <c>ManageToken</c> is needed to read it; the same Idempotency-Key and body return it again.
+/// <c>PaymentUrl</c> is the payment link, <c>/pay/{paymentId}#key=…</c>: its key opens the payment, so keep it like the token.
+/// </summary>
 public sealed record OrderCreated(
     string OrderId,
     string Status,
