@@ -11,7 +11,7 @@ token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 dotnet build -c Release -nologo -clp:ErrorsOnly src/BoxOffice.Load
 
 secret=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-(cd "$data" && exec env Admin__Token="$token" Limits__Enabled=false Payments__WebhookSecret="$secret" Lab__Enabled=true Logging__LogLevel__Default=Warning \
+(cd "$data" && exec env Admin__Token="$token" Limits__Enabled=false Payments__WebhookSecret="$secret" Payments__AllowTestMode=true Lab__Enabled=true Logging__LogLevel__Default=Warning \
   ConnectionStrings__BoxOffice="Data Source=$data/bench.db" \
   dotnet "$OLDPWD/src/BoxOffice.Server/bin/Release/net10.0/BoxOffice.Server.dll" --urls "http://127.0.0.1:$port") &
 server=$!

@@ -113,7 +113,7 @@ start() {
   for node in $(seq "$NODES"); do
     node_port=$(free_port_from "$node_port_from")
     node_port_from=$((node_port + 1))
-    (cd "$STATE" && exec env Storage__Provider=Postgres ConnectionStrings__BoxOffice="$connection" Admin__Token="$token" Limits__Enabled=false \
+    (cd "$STATE" && exec env Storage__Provider=Postgres ConnectionStrings__BoxOffice="$connection" Admin__Token="$token" Limits__Enabled=false Payments__AllowTestMode=true \
       dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$node_port" >"$STATE/node$node.log" 2>&1) &
     echo $! >"$STATE/node$node.pid"
     echo "$node_port" >"$STATE/node$node.port"

@@ -11,7 +11,7 @@ dotnet build -c Release -nologo -clp:ErrorsOnly src/BoxOffice.Server >/dev/null
 ms() { date +%s%3N; }
 
 start_server() {
-  (cd "$data" && exec env Admin__Token=bench-admin-token-of-32-characters Limits__Enabled=false Payments__WebhookSecret=bench-secret Checkout__TicketStepMs="$1" \
+  (cd "$data" && exec env Admin__Token=bench-admin-token-of-32-characters Limits__Enabled=false Payments__AllowTestMode=true Checkout__TicketStepMs="$1" \
     Logging__LogLevel__Default=Warning ConnectionStrings__BoxOffice="Data Source=$data/recovery.db" \
     dotnet "$OLDPWD/src/BoxOffice.Server/bin/Release/net10.0/BoxOffice.Server.dll" --urls "$url") &
   server=$!
@@ -27,10 +27,10 @@ order=$(curl -sf -X POST "$url/api/orders" -H 'Idempotency-Key: recovery-1' -H '
   -d '{"eventId":"recovery","seats":[{"seat":"A1","name":"Ada"},{"seat":"A2","name":"Bob"}],"email":"ada@example.com"}')
 order_id=$(sed -E 's/.*"orderId":"([^"]+)".*/\1/' <<<"$order")
 token=$(sed -E 's/.*"manageToken":"([^"]+)".*/\1/' <<<"$order")
-payment=$(sed -E 's/.*"paymentUrl":"[^"]*\/pay\/([^"]+)".*/\1/' <<<"$order")
-body="{\"paymentId\":\"$payment\",\"status\":\"paid\"}"
-signature=$(printf '%s' "$body" | openssl dgst -sha256 -hmac bench-secret -hex | sed 's/^.* //')
-curl -sf -X POST "$url/api/payments/webhook" -H "X-Signature: sha256=$signature" -H 'Content-Type: application/json' -d "$body" >/dev/null
+payment=$(sed -E 's/.*"paymentUrl":"[^"]*\/pay\/([^"#]+)#key=([^"]+)".*/\1/' <<<"$order")
+key=$(sed -E 's/.*"paymentUrl":"[^"]*\/pay\/([^"#]+)#key=([^"]+)".*/\2/' <<<"$order")
+curl -sf -X POST "$url/api/payments/$payment/decision" -H "X-Payment-Key: $key" -H 'Content-Type: application/json' \
+  -d '{"outcome":"paid"}' >/dev/null
 
 kill -9 "$server"; wait "$server" 2>/dev/null || true
 killed=$(ms)

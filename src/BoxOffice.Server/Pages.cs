@@ -1,3 +1,7 @@
+using BoxOffice.Contracts;
+using BoxOffice.Server.Checkout;
+using Microsoft.Extensions.Options;
+
 namespace BoxOffice.Server;
 
 public static class Pages
@@ -8,6 +12,8 @@ public static class Pages
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapFallbackToFile("/events/{id}", "index.html");
+        // Every page reads this through site.js, to show the test-mode banner.
+        app.MapGet("/api/site", (IOptions<PaymentsOptions> payments) => TypedResults.Ok(new SiteInfo(payments.Value.TestMode))).WithTags("Site");
         return app;
     }
 }

@@ -31,6 +31,7 @@ namespace BoxOffice.Server;
 [JsonSerializable(typeof(PaymentWebhook))]
 [JsonSerializable(typeof(WebhookAnswer))]
 [JsonSerializable(typeof(PaymentDecision))]
+[JsonSerializable(typeof(SiteInfo))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ServerJson : JsonSerializerContext;

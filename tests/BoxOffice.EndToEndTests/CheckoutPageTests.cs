@@ -14,6 +14,11 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
 
     private static readonly Regex HoldCountdown = new(@"^Seats held for \d+:\d\d$");
 
+    /// <summary>The payment link: the key that opens it rides in the fragment.</summary>
+    private static readonly Regex PaymentLink = new("/pay/pay_[a-z0-9]+#key=[A-Za-z0-9_-]{43}$");
+
+    private const string TestModeBanner = "Test mode: payments go to a built-in fake gateway, and no real money moves.";
+
     [Fact]
     public async Task Paying_for_held_seats_shows_the_tickets_on_the_order_page()
     {
@@ -33,7 +38,7 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         await Expect(Seat(other, "C4", "held")).ToBeDisabledAsync(new() { Timeout = LiveTimeoutMs });
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Pay now" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/pay/pay_[a-z0-9]+$"));
+        await Expect(page).ToHaveURLAsync(PaymentLink);
         await Expect(page.GetByText("C3, C4", new() { Exact = true })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
 
@@ -69,6 +74,43 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Payment declined. The seats are released.");
         await Expect(Seat(other, "B2", "available")).ToBeEnabledAsync(new() { Timeout = LiveTimeoutMs });
         Assert.True(await other.EvaluateAsync<bool>("window.notReloaded === true"));
+    }
+
+    [Fact]
+    public async Task The_event_page_and_the_payment_page_say_no_real_money_moves_and_paying_still_works()
+    {
+        var eventId = await CreatePaidEventAsync();
+        await using var buyer = await site.NewVisitorAsync();
+        var page = await OpenEventAsync(buyer, eventId);
+
+        await Expect(page.GetByRole(AriaRole.Note)).ToHaveTextAsync(TestModeBanner);
+        await ChooseSeatsAsync(page, ("A2", "Ada Lovelace"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Checkout", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Pay now" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(PaymentLink);
+        await Expect(page.GetByRole(AriaRole.Note)).ToHaveTextAsync(TestModeBanner);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/orders/ord_[a-z0-9]+#token=[A-Za-z0-9_-]+$"));
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(new Regex("^Status: Ticketed"), new() { Timeout = TicketsTimeoutMs });
+        await Expect(page.GetByRole(AriaRole.Note)).ToHaveTextAsync(TestModeBanner);
+    }
+
+    [Fact]
+    public async Task A_payment_link_without_its_key_shows_no_payment()
+    {
+        var eventId = await CreatePaidEventAsync();
+        await using var buyer = await site.NewVisitorAsync();
+        var page = await OpenEventAsync(buyer, eventId);
+        await ChooseSeatsAsync(page, ("A3", "Ada Lovelace"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Checkout", Exact = true }).ClickAsync();
+        await Expect(page.GetByText(HoldCountdown)).ToBeVisibleAsync();
+        var link = (await page.GetByRole(AriaRole.Link, new() { Name = "Pay now" }).GetAttributeAsync("href"))!;
+
+        await page.GotoAsync(link[..link.IndexOf('#', StringComparison.Ordinal)]);
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("This payment link is incomplete: it needs the #key=… part that came with it.");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true })).ToBeHiddenAsync();
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using BoxOffice.Contracts;
 using BoxOffice.Testing;
@@ -9,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>The server with a clock the test moves and a known webhook secret, so tests sign webhooks like the gateway.</summary>
+/// <summary>The server with a clock the test moves and a known webhook secret, so tests sign webhooks like a gateway.</summary>
 public sealed class CheckoutApp : BoxOfficeApp
 {
     public const string WebhookSecret = "integration-webhook-secret";
@@ -45,15 +44,50 @@ public sealed class CheckoutApp : BoxOfficeApp
         return client.SendAsync(request);
     }
 
-    public static string PaymentId(OrderCreated order) => order.PaymentUrl[(order.PaymentUrl.LastIndexOf('/') + 1)..];
+    /// <summary>The payment id of <c>/pay/{paymentId}#key=…</c>.</summary>
+    public static string PaymentId(OrderCreated order) => new Uri(order.PaymentUrl).Segments[^1];
 
-    /// <summary>Posts a webhook as the gateway would, signed unless a signature is given.</summary>
-    public static Task<HttpResponseMessage> WebhookAsync(HttpClient client, string paymentId, string status, string? signature = null)
+    /// <summary>The payment link's key, from the fragment of <c>/pay/{paymentId}#key=…</c>.</summary>
+    public static string PaymentKey(OrderCreated order) => new Uri(order.PaymentUrl).Fragment.Split("#key=", 2)[1];
+
+    public static string WebhookBody(string paymentId, string status) => $$"""{"paymentId":"{{paymentId}}","status":"{{status}}"}""";
+
+    public static string Sign(string secret, DateTimeOffset signedAt, string body) =>
+        PaymentSignature.Sign(secret, signedAt.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Signs as a gateway would, at this server's time now.</summary>
+    public string SignNow(string body) => Sign(WebhookSecret, Time.GetUtcNow(), body);
+
+    /// <summary>A webhook as a gateway posts it, with the signature header as given, however malformed.</summary>
+    public static HttpRequestMessage WebhookRequest(string body, string signature)
     {
-        var body = Encoding.UTF8.GetBytes($$"""{"paymentId":"{{paymentId}}","status":"{{status}}"}""");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("X-Signature", signature ?? "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), body)));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation(PaymentSignature.Header, signature);
+        return request;
+    }
+
+    /// <summary>Posts a webhook signed now, unless a signature is given.</summary>
+    public Task<HttpResponseMessage> WebhookAsync(HttpClient client, string paymentId, string status, string? signature = null)
+    {
+        var body = WebhookBody(paymentId, status);
+        return client.SendAsync(WebhookRequest(body, signature ?? SignNow(body)));
+    }
+
+    /// <summary>The fake gateway's Pay ("paid") or Decline ("failed"), with the given payment link key, if any.</summary>
+    public static Task<HttpResponseMessage> DecideAsync(HttpClient client, string paymentId, string outcome, string? key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/payments/{paymentId}/decision") { Content = JsonContent.Create(new { outcome }) };
+        if (key is not null)
+            request.Headers.Add("X-Payment-Key", key);
+        return client.SendAsync(request);
+    }
+
+    /// <summary>What the payment page reads, with the given payment link key, if any.</summary>
+    public static Task<HttpResponseMessage> GetPaymentAsync(HttpClient client, string paymentId, string? key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/payments/{paymentId}");
+        if (key is not null)
+            request.Headers.Add("X-Payment-Key", key);
         return client.SendAsync(request);
     }
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using BoxOffice.Contracts;
 using BoxOffice.Testing;
 using Microsoft.Data.Sqlite;
@@ -122,11 +120,8 @@ public sealed class CheckoutCrashTests : IDisposable
 
     private static Task<HttpResponseMessage> SendWebhookAsync(HttpClient client, OrderCreated order, string status)
     {
-        var body = Encoding.UTF8.GetBytes($$"""{"paymentId":"{{CheckoutApp.PaymentId(order)}}","status":"{{status}}"}""");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.Add("X-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body)));
-        return client.SendAsync(request);
+        var body = CheckoutApp.WebhookBody(CheckoutApp.PaymentId(order), status);
+        return client.SendAsync(CheckoutApp.WebhookRequest(body, CheckoutApp.Sign(Secret, DateTimeOffset.UtcNow, body)));
     }
 
     private static async Task<string> StatusAsync(HttpClient client, OrderCreated order)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -31,7 +32,7 @@ public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
 
         Assert.Equal(("awaiting_payment", 3000L, "EUR"), (order.Status, order.Amount, order.Currency));
         Assert.Equal("held", await StatusOf(eventId, "A1"));
-        var paid = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(order), "paid");
+        var paid = await app.WebhookAsync(_client, CheckoutApp.PaymentId(order), "paid");
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
         var ticketed = await CheckoutApp.WaitForStatusAsync(_client, order, "ticketed");
         Assert.Equal(2, ticketed.Tickets.Count);
@@ -97,15 +98,85 @@ public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
         var eventId = await app.CreatePaidEventAsync();
         var order = await CreateAsync(eventId, "A7");
 
-        var unsigned = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(order), "paid", signature: "");
-        var forged = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(order), "paid", signature: "sha256=" + new string('0', 64));
-        var unknown = await CheckoutApp.WebhookAsync(_client, "pay_nosuchpayment", "paid");
-        var nonsense = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(order), "maybe");
+        var unsigned = await app.WebhookAsync(_client, CheckoutApp.PaymentId(order), "paid", signature: "");
+        var forged = await app.WebhookAsync(_client, CheckoutApp.PaymentId(order), "paid", signature: $"t={app.Time.GetUtcNow().ToUnixTimeSeconds()},v1={new string('0', 64)}");
+        var unknown = await app.WebhookAsync(_client, "pay_nosuchpayment", "paid");
+        var nonsense = await app.WebhookAsync(_client, CheckoutApp.PaymentId(order), "maybe");
 
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, nonsense.StatusCode);
+        Assert.Equal("awaiting_payment", (await CheckoutApp.GetOrderAsync(_client, order)).Status);
+    }
+
+    [Fact]
+    public async Task A_webhook_signed_outside_the_tolerance_is_refused_and_changes_nothing()
+    {
+        var eventId = await app.CreatePaidEventAsync();
+        var order = await CreateAsync(eventId, "A8");
+        var body = CheckoutApp.WebhookBody(CheckoutApp.PaymentId(order), "paid");
+        var signedNow = app.SignNow(body);
+
+        var fromTheFuture = await _client.SendAsync(CheckoutApp.WebhookRequest(body, CheckoutApp.Sign(CheckoutApp.WebhookSecret, app.Time.GetUtcNow().AddSeconds(301), body)));
+        app.Time.Advance(TimeSpan.FromSeconds(301));
+        var replayed = await _client.SendAsync(CheckoutApp.WebhookRequest(body, signedNow));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, fromTheFuture.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, replayed.StatusCode);
+        Assert.Equal("application/problem+json", replayed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("awaiting_payment", (await CheckoutApp.GetOrderAsync(_client, order)).Status);
+        Assert.Equal("held", await StatusOf(eventId, "A8"));
+    }
+
+    [Fact]
+    public async Task A_signature_in_uppercase_hex_is_accepted()
+    {
+        var eventId = await app.CreatePaidEventAsync();
+        var order = await CreateAsync(eventId, "A10");
+        var body = CheckoutApp.WebhookBody(CheckoutApp.PaymentId(order), "paid");
+        var signature = app.SignNow(body);
+        var mac = signature.Split("v1=")[1];
+
+        var paid = await _client.SendAsync(CheckoutApp.WebhookRequest(body, signature.Replace(mac, mac.ToUpperInvariant(), StringComparison.Ordinal)));
+
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        Assert.Equal("paid", (await paid.Content.ReadFromJsonAsync<WebhookAnswer>())!.Status);
+    }
+
+    [Theory]
+    [InlineData("sha256={mac}")]
+    [InlineData("t={t}")]
+    [InlineData("v1={mac}")]
+    [InlineData("v1={mac},t={t}")]
+    [InlineData("t=,v1={mac}")]
+    [InlineData("t=soon,v1={mac}")]
+    [InlineData("t=-{t},v1={mac}")]
+    [InlineData("t= {t},v1={mac}")]
+    [InlineData("t=99999999999999999999999,v1={mac}")]
+    [InlineData("t={t},v1=")]
+    [InlineData("t={t},v1={mac}0")]
+    [InlineData("t={t},v1={short}")]
+    [InlineData("t={t},v1={nonhex}")]
+    [InlineData("t={t},v1={mac},v1={mac}")]
+    [InlineData("t={t};v1={mac}")]
+    public async Task Malformed_signature_headers_are_unauthorized(string template)
+    {
+        var eventId = await app.CreatePaidEventAsync();
+        var order = await CreateAsync(eventId, "A1");
+        var body = CheckoutApp.WebhookBody(CheckoutApp.PaymentId(order), "paid");
+        var now = app.Time.GetUtcNow().ToUnixTimeSeconds();
+        var mac = app.SignNow(body).Split("v1=")[1];
+        var header = template
+            .Replace("{t}", now.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{mac}", mac, StringComparison.Ordinal)
+            .Replace("{short}", mac[..^2], StringComparison.Ordinal)
+            .Replace("{nonhex}", new string('z', 64), StringComparison.Ordinal);
+
+        var response = await _client.SendAsync(CheckoutApp.WebhookRequest(body, header));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("awaiting_payment", (await CheckoutApp.GetOrderAsync(_client, order)).Status);
     }
 
@@ -116,12 +187,12 @@ public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
         var paidOrder = await CreateAsync(eventId, "B1");
         var declinedOrder = await CreateAsync(eventId, "B2");
 
-        var first = await (await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(paidOrder), "paid")).Content.ReadAsStringAsync();
-        var repeat = await (await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(paidOrder), "paid")).Content.ReadAsStringAsync();
-        var declineAfterPay = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(paidOrder), "failed");
-        var declined = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(declinedOrder), "failed");
-        var declinedAgain = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(declinedOrder), "failed");
-        var payAfterDecline = await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(declinedOrder), "paid");
+        var first = await (await app.WebhookAsync(_client, CheckoutApp.PaymentId(paidOrder), "paid")).Content.ReadAsStringAsync();
+        var repeat = await (await app.WebhookAsync(_client, CheckoutApp.PaymentId(paidOrder), "paid")).Content.ReadAsStringAsync();
+        var declineAfterPay = await app.WebhookAsync(_client, CheckoutApp.PaymentId(paidOrder), "failed");
+        var declined = await app.WebhookAsync(_client, CheckoutApp.PaymentId(declinedOrder), "failed");
+        var declinedAgain = await app.WebhookAsync(_client, CheckoutApp.PaymentId(declinedOrder), "failed");
+        var payAfterDecline = await app.WebhookAsync(_client, CheckoutApp.PaymentId(declinedOrder), "paid");
 
         Assert.Equal(first, repeat);
         Assert.Equal(HttpStatusCode.Conflict, declineAfterPay.StatusCode);
@@ -143,8 +214,8 @@ public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
         Assert.Equal("expired", (await CheckoutApp.GetOrderAsync(_client, first)).Status);
         Assert.Equal("available", await StatusOf(eventId, "A9"));
         var second = await CreateAsync(eventId, "A9");
-        var late = await (await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(first), "paid")).Content.ReadFromJsonAsync<WebhookAnswer>();
-        await CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(second), "paid");
+        var late = await (await app.WebhookAsync(_client, CheckoutApp.PaymentId(first), "paid")).Content.ReadFromJsonAsync<WebhookAnswer>();
+        await app.WebhookAsync(_client, CheckoutApp.PaymentId(second), "paid");
 
         Assert.Equal(("expired", true), (late!.Status, late.RefundDue));
         var firstView = await CheckoutApp.GetOrderAsync(_client, first);
@@ -165,7 +236,7 @@ public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
 
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
-        var payment = await _client.GetFromJsonAsync<PaymentView>($"/api/payments/{CheckoutApp.PaymentId(order)}");
+        var payment = await (await CheckoutApp.GetPaymentAsync(_client, CheckoutApp.PaymentId(order), CheckoutApp.PaymentKey(order))).Content.ReadFromJsonAsync<PaymentView>();
         Assert.Equal((1500L, "awaiting_payment"), (payment!.Amount, payment.Status));
         Assert.DoesNotContain("Guest", JsonSerializer.Serialize(payment), StringComparison.Ordinal);
     }
@@ -183,11 +254,11 @@ public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
 
         // A fifth decline; their seats go to buyers who were turned away, who pay.
         var declined = orders.Take(20).ToArray();
-        await Task.WhenAll(declined.Select(o => CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(o!), "failed")));
+        await Task.WhenAll(declined.Select(o => app.WebhookAsync(_client, CheckoutApp.PaymentId(o!), "failed")));
         var secondChance = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => CheckoutApp.CreateOrderAsync(_client, $"again-{eventId}-{i}",
             new { eventId, count = 1, names = new[] { $"Second {i}" }, email = "late@example.com" })));
         var payers = orders.Skip(20).Concat(await Task.WhenAll(secondChance.Select(r => r.Content.ReadFromJsonAsync<OrderCreated>()))).ToArray();
-        var paid = await Task.WhenAll(payers.Select(o => CheckoutApp.WebhookAsync(_client, CheckoutApp.PaymentId(o!), "paid")));
+        var paid = await Task.WhenAll(payers.Select(o => app.WebhookAsync(_client, CheckoutApp.PaymentId(o!), "paid")));
         Assert.All(paid, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
 
         var final = await Task.WhenAll(payers.Select(o => CheckoutApp.WaitForStatusAsync(_client, o!, "ticketed")));

@@ -66,6 +66,8 @@ public sealed class ServerProcess : IAsyncDisposable
                 ["Logging__LogLevel__Default"] = "Warning",
                 // Tests play many buyers from one address; tests of the limits pass Limits:Enabled=true.
                 ["Limits__Enabled"] = "false",
+                // The process runs as deployed, in Production, which refuses the fake payment gateway the tests pay through unless allowed.
+                ["Payments__AllowTestMode"] = "true",
             },
         };
         foreach (var (key, value) in settings)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using BoxOffice.Contracts;
 
@@ -20,7 +19,6 @@ public static class CheckoutRush
         // 100,000 seats, so no run of this length sells out.
         var stadium = new { template = "stadium", sections = 10, rows = 100, seatsPerRow = 100 };
         await target.CreateEventAsync(eventId, stadium, cancellationToken, prices: new Dictionary<string, long> { ["standard"] = 2500 });
-        var key = Encoding.UTF8.GetBytes(webhookSecret);
         var create = new Latencies();
         var pay = new Latencies();
         var lastOrder = new string[connections];
@@ -40,10 +38,10 @@ public static class CheckoutRush
                 return false;
             var order = (await created.Content.ReadFromJsonAsync<OrderCreated>(token))!;
 
-            var body = Encoding.UTF8.GetBytes($$"""{"paymentId":"{{order.PaymentUrl[(order.PaymentUrl.LastIndexOf('/') + 1)..]}}","status":"paid"}""");
+            var body = Encoding.UTF8.GetBytes($$"""{"paymentId":"{{new Uri(order.PaymentUrl).Segments[^1]}}","status":"paid"}""");
             using var webhook = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new ByteArrayContent(body) };
             webhook.Content.Headers.ContentType = new("application/json");
-            webhook.Headers.Add("X-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body)));
+            webhook.Headers.Add(PaymentSignature.Header, PaymentSignature.Sign(webhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
             started = Stopwatch.GetTimestamp();
             using var paid = await target.Client.SendAsync(webhook, token);
             pay.Add(Stopwatch.GetElapsedTime(started));

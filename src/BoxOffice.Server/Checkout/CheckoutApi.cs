@@ -1,14 +1,11 @@
 using System.Net.Mail;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Booking;
 using BoxOffice.Server.Clients;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -20,12 +17,13 @@ namespace BoxOffice.Server.Checkout;
 public static class CheckoutApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+    /// <summary>The payment link's key (the <c>#key=</c> of <c>paymentUrl</c>), which the fake gateway's routes require.</summary>
+    public const string PaymentKeyHeader = "X-Payment-Key";
     private const int MaxWebhookBytes = 4 * 1024;
 
     public static IEndpointRouteBuilder MapCheckoutApi(this IEndpointRouteBuilder app)
     {
-        // Resolved now, so a generated webhook secret is reported at start rather than at the first payment.
-        app.ServiceProvider.GetRequiredService<WebhookSigner>();
+        CheckoutExtensions.ReportPaymentMode(app.ServiceProvider);
         var orders = app.MapGroup("/api/orders").WithTags("Checkout");
         orders.MapPost("/", CreateOrder).RequireRateLimiting(ClientLimits.Writes);
         orders.MapGet("/{orderId}", GetOrder);
@@ -57,7 +55,7 @@ public static class CheckoutApi
         var requestHash = Hash(request);
 
         var orderId = "ord_" + RandomNumberGenerator.GetString(Alphabet, 16);
-        var token = await tokens.TokenForAsync(orderId);
+        var token = await tokens.DeriveAsync(orderId);
         var paymentId = "pay_" + RandomNumberGenerator.GetString(Alphabet, 16);
         var expiresAtMs = time.GetUtcNow().AddSeconds(options.Value.HoldSeconds).ToUnixTimeMilliseconds();
         var order = new NewOrder(orderId, idempotencyKey!, requestHash, request.Email!.Trim(), ManageTokens.Hash(token), paymentId, 0, "", expiresAtMs, 0);
@@ -85,7 +83,7 @@ public static class CheckoutApi
                 payments.Remember(held.Order.PaymentId, new PaymentRoute(held.Order.OrderId, request.EventId!), DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs));
                 return TypedResults.Created($"/api/orders/{orderId}", new OrderCreated(
                     orderId, OrderStateMachine.Name(OrderState.AwaitingPayment), held.Order.Amount, held.Order.Currency,
-                    gateway.PaymentPage(ServerAddress(http), paymentId).ToString(), DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs), token, held.Seats));
+                    (await gateway.PaymentPageAsync(ServerAddress(http), paymentId)).ToString(), DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs), token, held.Seats));
             case HoldResult.Refused { Reason: var reason }:
                 return BookingsApi.Refusal(request.EventId!, reason);
             default:
@@ -121,17 +119,25 @@ public static class CheckoutApi
         return TypedResults.Ok(new OrderView(
             order.OrderId, order.EventId, status, seats, order.Amount, order.Currency,
             DateTimeOffset.FromUnixTimeMilliseconds(order.ExpiresAtMs), order.RefundDue, progress, tickets,
-            gateway.PaymentPage(ServerAddress(http), order.PaymentId).ToString()));
+            (await gateway.PaymentPageAsync(ServerAddress(http), order.PaymentId)).ToString()));
     }
 
     private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> Webhook(
-        HttpRequest http, WebhookSigner signer, PaymentRoutes payments, BookingDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
+        HttpRequest http, IOptions<PaymentsOptions> options, TimeProvider time, PaymentRoutes payments, BookingDesks desks, TicketIssuer tickets,
+        CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxWebhookBytes + 1];
         var length = await http.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
         var body = buffer.AsSpan(0, Math.Min(length, MaxWebhookBytes));
-        if (length > MaxWebhookBytes || !signer.Verify(body, http.Headers[WebhookSigner.Header]))
-            return TypedResults.Problem(title: "Bad signature", detail: $"The {WebhookSigner.Header} header does not sign this body.", statusCode: StatusCodes.Status401Unauthorized);
+        var tolerance = TimeSpan.FromSeconds(options.Value.WebhookToleranceSeconds);
+        if (length > MaxWebhookBytes || !PaymentSignature.Verify(options.Value.WebhookSecret!, http.Headers[PaymentSignature.Header], body, time.GetUtcNow(), tolerance))
+        {
+            return TypedResults.Problem(
+                title: "Bad signature",
+                detail: $"The {PaymentSignature.Header} header must be t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\"> with the webhook secret, "
+                    + $"signed within {tolerance.TotalSeconds} s of now.",
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
 
         PaymentWebhook? webhook;
         try
@@ -147,7 +153,44 @@ public static class CheckoutApi
         if (await payments.FindAsync(paymentId, cancellationToken) is not { } order)
             return TypedResults.Problem(title: "Unknown payment", detail: $"No order has payment '{paymentId}'.", statusCode: StatusCodes.Status404NotFound);
 
-        var result = await desks.SendAsync(order.EventId, new ApplyPayment(order.OrderId, webhook.Status), cancellationToken);
+        return await SettleAsync(paymentId, order, webhook.Status, new ApplyPayment(order.OrderId, webhook.Status), payments, desks, tickets, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetPayment(
+        string paymentId, [FromHeader(Name = PaymentKeyHeader)] string? key,
+        PaymentLinkKeys keys, IBookingStore store, BookingDesks desks, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!await keys.VerifyAsync(paymentId, key) || await store.FindOrderByPaymentAsync(paymentId, cancellationToken) is not { } order)
+            return PaymentNotFound(paymentId);
+        var desk = await desks.FindAsync(order.EventId, cancellationToken);
+        return TypedResults.Ok(new PaymentView(
+            paymentId, order.EventId, desk?.Definition.Title ?? order.EventId, order.Amount, order.Currency,
+            order.Seats.Select(seat => seat.Seat).ToArray(), StatusNow(order, time), DateTimeOffset.FromUnixTimeMilliseconds(order.ExpiresAtMs)));
+    }
+
+    /// <summary>
+    /// The fake gateway's Pay and Decline buttons, for whoever holds the payment link. The outcome goes to
+    /// the order's desk as a webhook's would, except that only the first decision counts: the desk refuses
+    /// a second, so two racing clicks cannot both move the order.
+    /// </summary>
+    private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> Decide(
+        string paymentId, PaymentDecision decision, [FromHeader(Name = PaymentKeyHeader)] string? key,
+        PaymentLinkKeys keys, PaymentRoutes payments, BookingDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
+    {
+        if (decision.Outcome is not ("paid" or "failed"))
+            return TypedResults.Problem(title: "Bad decision", detail: "Outcome must be \"paid\" or \"failed\".", statusCode: StatusCodes.Status400BadRequest);
+        if (!await keys.VerifyAsync(paymentId, key) || await payments.FindAsync(paymentId, cancellationToken) is not { } order)
+            return PaymentNotFound(paymentId);
+
+        return await SettleAsync(paymentId, order, decision.Outcome, new DecidePayment(order.OrderId, decision.Outcome), payments, desks, tickets, cancellationToken);
+    }
+
+    /// <summary>Sends a payment outcome to the order's desk, starts the tickets of a paid order, and answers with what the order became.</summary>
+    private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> SettleAsync(
+        string paymentId, PaymentRoute order, string outcome, DeskCommand<PaymentResult> command,
+        PaymentRoutes payments, BookingDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
+    {
+        var result = await desks.SendAsync(order.EventId, command, cancellationToken);
         switch (result)
         {
             case PaymentResult.Settled(var state, var refundDue, _, var seats):
@@ -158,73 +201,30 @@ public static class CheckoutApi
             case PaymentResult.Illegal illegal:
                 return TypedResults.Problem(
                     title: "Illegal transition",
-                    detail: $"Order {order.OrderId} is {OrderStateMachine.Name(illegal.State)} and cannot become {webhook.Status}.",
+                    detail: $"Order {order.OrderId} is {OrderStateMachine.Name(illegal.State)} and cannot become {outcome}.",
+                    statusCode: StatusCodes.Status409Conflict);
+            case PaymentResult.AlreadyDecided decided:
+                return TypedResults.Problem(
+                    title: "Payment already decided",
+                    detail: $"This payment was already decided; the order is {OrderStateMachine.Name(decided.State)}.",
                     statusCode: StatusCodes.Status409Conflict);
             default:
                 throw new InvalidOperationException($"Unexpected result {result}.");
         }
     }
 
-    private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetPayment(
-        string paymentId, IBookingStore store, BookingDesks desks, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (await store.FindOrderByPaymentAsync(paymentId, cancellationToken) is not { } order)
-            return TypedResults.Problem(title: "Unknown payment", statusCode: StatusCodes.Status404NotFound);
-        var desk = await desks.FindAsync(order.EventId, cancellationToken);
-        return TypedResults.Ok(new PaymentView(
-            paymentId, order.EventId, desk?.Definition.Title ?? order.EventId, order.Amount, order.Currency,
-            order.Seats.Select(seat => seat.Seat).ToArray(), StatusNow(order, time), DateTimeOffset.FromUnixTimeMilliseconds(order.ExpiresAtMs)));
-    }
-
-    /// <summary>
-    /// The fake gateway's Pay and Decline buttons: it signs the outcome and posts it to the webhook, as a
-    /// real gateway would. It posts to this server's own listening address, never to one taken from the
-    /// request, so a forged Host header cannot make the server sign a webhook for somebody else.
-    /// </summary>
-    private static async Task<IResult> Decide(
-        string paymentId, PaymentDecision decision, WebhookSigner signer, IServer server, IHttpClientFactory clients, CancellationToken cancellationToken)
-    {
-        if (decision.Outcome is not ("paid" or "failed"))
-            return TypedResults.Problem(title: "Bad decision", detail: "Outcome must be \"paid\" or \"failed\".", statusCode: StatusCodes.Status400BadRequest);
-        if (OwnAddress(server) is not { } self)
-            return TypedResults.Problem(title: "No address", detail: "The fake gateway needs the server to listen on an http address.", statusCode: StatusCodes.Status503ServiceUnavailable);
-
-        var body = JsonSerializer.SerializeToUtf8Bytes(new PaymentWebhook(paymentId, decision.Outcome), ServerJson.Default.PaymentWebhook);
-        using var webhook = new HttpRequestMessage(HttpMethod.Post, new Uri(self, "/api/payments/webhook"))
-        {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
-        };
-        webhook.Headers.Add(WebhookSigner.Header, signer.Sign(body));
-        using var client = clients.CreateClient(CheckoutExtensions.FakeGatewayClient);
-        try
-        {
-            using var response = await client.SendAsync(webhook, cancellationToken);
-            return TypedResults.Content(await response.Content.ReadAsStringAsync(cancellationToken), response.Content.Headers.ContentType?.ToString(), Encoding.UTF8, (int)response.StatusCode);
-        }
-        catch (HttpRequestException error)
-        {
-            return TypedResults.Problem(title: "Webhook unreachable", detail: error.Message, statusCode: StatusCodes.Status502BadGateway);
-        }
-    }
-
-    /// <summary>The first http address Kestrel listens on, with a wildcard host replaced by loopback.</summary>
-    private static Uri? OwnAddress(IServer server)
-    {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
-        if (address is null)
-            return null;
-        var uri = new Uri(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
-        return new Uri($"{uri.Scheme}://{uri.Authority}");
-    }
+    /// <summary>A missing key and a wrong one look the same: neither tells whether the payment exists.</summary>
+    private static ProblemHttpResult PaymentNotFound(string paymentId) =>
+        TypedResults.Problem(title: "Unknown payment", detail: $"No payment '{paymentId}' matches this payment key.", statusCode: StatusCodes.Status404NotFound);
 
     private static async Task<OrderCreated> Created(StoredOrder order, HttpRequest http, IPaymentGateway gateway, OrderTokens tokens) => new(
         order.OrderId,
         OrderStateMachine.Name(order.State),
         order.Amount,
         order.Currency,
-        gateway.PaymentPage(ServerAddress(http), order.PaymentId).ToString(),
+        (await gateway.PaymentPageAsync(ServerAddress(http), order.PaymentId)).ToString(),
         DateTimeOffset.FromUnixTimeMilliseconds(order.ExpiresAtMs),
-        await tokens.TokenForAsync(order.OrderId),
+        await tokens.DeriveAsync(order.OrderId),
         order.Seats.Select(seat => new BookedSeat(seat.Seat, seat.Name)).ToArray());
 
     /// <summary>The order's status as of now: an unpaid order past its deadline is expired, swept or not.</summary>

@@ -63,6 +63,9 @@ public abstract record PaymentResult
     public sealed record Settled(OrderState State, bool RefundDue, bool Repeated, IReadOnlyList<BookedSeat> Seats) : PaymentResult;
 
     public sealed record Illegal(OrderState State) : PaymentResult;
+
+    /// <summary>The fake gateway had already decided this payment; the order is in <c>State</c>.</summary>
+    public sealed record AlreadyDecided(OrderState State) : PaymentResult;
 }
 
 /// <summary>A verified webhook outcome ("paid" or "failed") for an order of this desk's event.</summary>
@@ -70,11 +73,18 @@ public sealed class ApplyPayment(string orderId, string status) : DeskCommand<Pa
 {
     protected override PaymentResult Decide(SeatMap map, BatchPlan plan)
     {
-        // Another process may have created the order after this desk loaded: the conflict makes the desk reload and decide again.
-        var order = map.FindOrder(orderId) ?? throw new StoreConflictException($"Order {orderId} is not on this desk yet.");
+        var order = Find(map, orderId);
         if (order.PaymentsReceived.Contains(status))
             return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: true, SeatsOf(map, order));
+        return Apply(map, plan, order, status);
+    }
 
+    /// <summary>Another process may have created the order after this desk loaded: the conflict makes the desk reload and decide again.</summary>
+    internal static DeskOrder Find(SeatMap map, string orderId) =>
+        map.FindOrder(orderId) ?? throw new StoreConflictException($"Order {orderId} is not on this desk yet.");
+
+    internal static PaymentResult Apply(SeatMap map, BatchPlan plan, DeskOrder order, string status)
+    {
         // A deadline that passed before the webhook came is applied first, so a late "paid" finds the
         // order expired and its seats released, not booked.
         if (order.State == OrderState.AwaitingPayment && order.ExpiresAtMs <= map.NowMs)
@@ -91,6 +101,25 @@ public sealed class ApplyPayment(string orderId, string status) : DeskCommand<Pa
 
     private static BookedSeat[] SeatsOf(SeatMap map, DeskOrder order) =>
         order.Seats.Select(seat => new BookedSeat(map.Layout.Seats[seat.Seat].Label, seat.Name)).ToArray();
+}
+
+/// <summary>
+/// The fake gateway's Pay or Decline. Unlike a provider's webhook, which reports money that really moved,
+/// only the first decision of a payment counts: a decline then a pay must not flag a refund of money
+/// that never came in.
+/// </summary>
+public sealed class DecidePayment(string orderId, string outcome) : DeskCommand<PaymentResult>
+{
+    protected override PaymentResult Decide(SeatMap map, BatchPlan plan)
+    {
+        // The desk decides its event's commands one at a time, and every commit is a compare-and-set on
+        // the event's version: a desk in another process that decided first makes this one reload
+        // (outcomes included) and decide again. So of two racing decisions exactly one finds no outcome.
+        var order = ApplyPayment.Find(map, orderId);
+        if (order.PaymentsReceived.Count > 0)
+            return new PaymentResult.AlreadyDecided(order.State);
+        return ApplyPayment.Apply(map, plan, order, outcome);
+    }
 }
 
 /// <summary>The recovery worker's nudge: expire the order if its deadline has passed and it is still unpaid.</summary>

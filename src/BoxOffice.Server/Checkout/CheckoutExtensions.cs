@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Server.Checkout;
 
@@ -19,28 +20,44 @@ public static partial class CheckoutExtensions
     public static WebApplicationBuilder AddCheckout(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("Checkout"));
+        // Generated once, so every options instance of this run agrees on it.
+        var generatedSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        builder.Services.AddOptions<PaymentsOptions>()
+            .BindConfiguration(PaymentsOptions.Section)
+            .PostConfigure(options =>
+            {
+                if (!string.IsNullOrWhiteSpace(options.WebhookSecret))
+                    return;
+                options.WebhookSecret = generatedSecret;
+                options.WebhookSecretGenerated = true;
+            })
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PaymentsOptions>, PaymentsOptionsValidator>();
         builder.Services.AddSingleton<IPaymentGateway, FakePaymentGateway>();
         builder.Services.AddSingleton<OrderTokens>();
+        builder.Services.AddSingleton<PaymentLinkKeys>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<PaymentRoutes>();
-        builder.Services.AddSingleton(services =>
-        {
-            var configured = services.GetRequiredService<IConfiguration>()["Payments:WebhookSecret"];
-            if (!string.IsNullOrWhiteSpace(configured))
-                return new WebhookSigner(configured);
-            var generated = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-            LogGeneratedSecret(services.GetRequiredService<ILoggerFactory>().CreateLogger("BoxOffice.Payments"));
-            return new WebhookSigner(generated);
-        });
         builder.Services.AddSingleton<TicketIssuer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TicketIssuer>());
         builder.Services.AddHostedService<CheckoutRecovery>();
-        builder.Services.AddHttpClient(FakeGatewayClient);
         return builder;
     }
 
-    internal const string FakeGatewayClient = "fake-gateway";
+    /// <summary>Validates the <c>Payments</c> section now, before anything is served, and warns once about what an operator must know.</summary>
+    internal static void ReportPaymentMode(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<PaymentsOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("BoxOffice.Payments");
+        if (options.WebhookSecretGenerated)
+            LogGeneratedSecret(logger);
+        if (options.TestMode)
+            LogTestMode(logger);
+    }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Payments:WebhookSecret is not set; a random one is used for this run, so only the built-in fake gateway can sign webhooks")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payments:WebhookSecret is not set; a random one is used for this run, so no outside gateway can sign webhooks")]
     private static partial void LogGeneratedSecret(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payments are in test mode (Payments:Provider=Fake): the built-in fake gateway takes every payment and no real money moves")]
+    private static partial void LogTestMode(ILogger logger);
 }

@@ -1,51 +1,46 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using BoxOffice.Server.Storage;
 
 namespace BoxOffice.Server.Checkout;
 
 /// <summary>Where a buyer pays. The gateway reports the outcome later through the signed webhook.</summary>
 public interface IPaymentGateway
 {
-    Uri PaymentPage(Uri serverAddress, string paymentId);
-}
-
-/// <summary>The built-in gateway: a page of BoxOffice's own with Pay and Decline buttons (<c>/pay/{paymentId}</c>).</summary>
-public sealed class FakePaymentGateway : IPaymentGateway
-{
-    public Uri PaymentPage(Uri serverAddress, string paymentId) => new(serverAddress, $"/pay/{Uri.EscapeDataString(paymentId)}");
-}
-
-/// <summary>HMAC-SHA256 over the raw webhook body with <c>Payments:WebhookSecret</c>, sent as <c>X-Signature: sha256=&lt;hex&gt;</c>.</summary>
-public sealed class WebhookSigner(string secret)
-{
-    public const string Header = "X-Signature";
-    private const string Prefix = "sha256=";
-    private readonly byte[] _key = Encoding.UTF8.GetBytes(secret);
-
-    public string Sign(ReadOnlySpan<byte> body) => Prefix + Convert.ToHexStringLower(HMACSHA256.HashData(_key, body));
-
-    public bool Verify(ReadOnlySpan<byte> body, string? signature)
-    {
-        if (signature is null || !signature.StartsWith(Prefix, StringComparison.Ordinal))
-            return false;
-        var expected = Encoding.ASCII.GetBytes(Sign(body));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature));
-    }
+    Task<Uri> PaymentPageAsync(Uri serverAddress, string paymentId);
 }
 
 /// <summary>
-/// Order manage tokens, derived rather than stored: HMAC of the order id with a secret kept in the
-/// database. So the same Idempotency-Key and body can return the token again, and a leaked database
-/// row still does not reveal it.
+/// The built-in gateway: a page of BoxOffice's own with Pay and Decline, <c>/pay/{paymentId}#key=…</c>. The key
+/// is the link's capability and rides in the fragment, so it never reaches a server log.
 /// </summary>
-public sealed class OrderTokens(Storage.IBookingStore store)
+public sealed class FakePaymentGateway(PaymentLinkKeys keys) : IPaymentGateway
 {
-    private readonly Lazy<Task<byte[]>> _secret = new(() => store.GetSecretAsync("order-manage-tokens", CancellationToken.None));
-
-    public async Task<string> TokenForAsync(string orderId) =>
-        System.Buffers.Text.Base64Url.EncodeToString(HMACSHA256.HashData(await _secret.Value, Encoding.UTF8.GetBytes(orderId)));
-
-    public async Task<bool> VerifyAsync(string orderId, string? presented) =>
-        presented is { Length: > 0 and <= 128 }
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(await TokenForAsync(orderId)), Encoding.ASCII.GetBytes(presented));
+    public async Task<Uri> PaymentPageAsync(Uri serverAddress, string paymentId) =>
+        new(serverAddress, $"/pay/{Uri.EscapeDataString(paymentId)}#key={await keys.DeriveAsync(paymentId)}");
 }
+
+/// <summary>
+/// A capability derived rather than stored: HMAC-SHA256 of an id with a secret kept in the database,
+/// base64url. So the same Idempotency-Key and body can return it again, and a leaked database row still
+/// does not reveal it.
+/// </summary>
+public abstract class DerivedCapability(IBookingStore store, string secretName)
+{
+    private readonly Lazy<Task<byte[]>> _secret = new(() => store.GetSecretAsync(secretName, CancellationToken.None));
+
+    public async Task<string> DeriveAsync(string id) =>
+        Base64Url.EncodeToString(HMACSHA256.HashData(await _secret.Value, Encoding.UTF8.GetBytes(id)));
+
+    /// <summary>Constant-time, so the time taken tells nothing about how much of a guess was right.</summary>
+    public async Task<bool> VerifyAsync(string id, string? presented) =>
+        presented is { Length: > 0 and <= 128 }
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(await DeriveAsync(id)), Encoding.ASCII.GetBytes(presented));
+}
+
+/// <summary>Order manage tokens: what reads an order (<c>X-Manage-Token</c>).</summary>
+public sealed class OrderTokens(IBookingStore store) : DerivedCapability(store, "order-manage-tokens");
+
+/// <summary>Payment link keys: what shows one payment on the fake gateway's page and decides it (<c>X-Payment-Key</c>).</summary>
+public sealed class PaymentLinkKeys(IBookingStore store) : DerivedCapability(store, "payment-links");

@@ -1,9 +1,12 @@
-// The fake payment gateway's page: what is being paid for, and Pay or Decline. The server signs the
-// choice and posts it to its own webhook, as a real gateway would, and answers with what the order became.
+// The fake payment gateway's page, /pay/{paymentId}#key=...: what is being paid for, and Pay or Decline.
+// The key is the link's capability; it stays in the fragment, so it never reaches the server's logs, and
+// travels in the X-Payment-Key header. The server applies the first decision and answers with what the order became.
 import { formatPrice, requestJson } from "/api.js";
 import { HoldCountdown, OrderStatusText, rememberedOrderLink } from "/orders.js";
 
 const paymentId = decodeURIComponent(location.pathname.split("/").pop());
+const key = new URLSearchParams(location.hash.slice(1)).get("key");
+const keyHeader = { "X-Payment-Key": key };
 const countdown = new HoldCountdown(document.getElementById("pay-countdown"), left => `(${left} left)`);
 const actions = document.getElementById("pay-actions");
 const result = document.getElementById("pay-result");
@@ -12,15 +15,24 @@ let decided = false;
 document.getElementById("pay-pay").addEventListener("click", () => decide("paid"));
 document.getElementById("pay-decline").addEventListener("click", () => decide("failed"));
 
-refresh().catch(error => {
+// Following a link that differs only in its fragment does not load the page again, and the key is in the fragment.
+addEventListener("hashchange", () => location.reload());
+
+if (key) {
+  refresh().catch(error => showPageError(error.status === 404 ? "No payment matches this link. Check that you have all of it, including the part after #." : error.message));
+} else {
+  showPageError("This payment link is incomplete: it needs the #key=… part that came with it.");
+}
+
+function showPageError(message) {
   document.getElementById("payment").hidden = true;
   const pageError = document.getElementById("page-error");
-  pageError.textContent = error.status === 404 ? "No payment matches this link." : error.message;
+  pageError.textContent = message;
   pageError.hidden = false;
-});
+}
 
 async function refresh() {
-  const payment = await requestJson(`/api/payments/${encodeURIComponent(paymentId)}`);
+  const payment = await requestJson(`/api/payments/${encodeURIComponent(paymentId)}`, { headers: keyHeader });
   document.getElementById("payment").hidden = false;
   document.getElementById("pay-event").textContent = payment.eventTitle;
   document.getElementById("pay-seats").textContent = payment.seats.join(", ");
@@ -45,7 +57,7 @@ async function decide(outcome) {
   for (const button of actions.querySelectorAll("button")) button.disabled = true;
   result.textContent = outcome === "paid" ? "Paying…" : "Declining…";
   try {
-    const answer = await requestJson(`/api/payments/${encodeURIComponent(paymentId)}/decision`, { method: "POST", body: { outcome } });
+    const answer = await requestJson(`/api/payments/${encodeURIComponent(paymentId)}/decision`, { method: "POST", body: { outcome }, headers: keyHeader });
     decided = true;
     const orderLink = rememberedOrderLink(paymentId);
     result.textContent = describe(answer, orderLink !== null);
