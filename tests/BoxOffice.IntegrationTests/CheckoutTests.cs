@@ -74,6 +74,20 @@ public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
     }
 
     [Fact]
+    public async Task A_retry_that_spells_a_name_in_another_unicode_form_is_the_same_order()
+    {
+        var eventId = await app.CreatePaidEventAsync();
+        var key = Guid.NewGuid().ToString();
+        var first = await CheckoutApp.CreateOrderAsync(_client, key, new { eventId, seats = new[] { new { seat = "A7", name = "Ren\u00e9e" } }, email = "r@example.com" });
+
+        var retry = await CheckoutApp.CreateOrderAsync(_client, key, new { eventId, seats = new[] { new { seat = " A7", name = "Rene\u0301e " } }, email = "R@example.com" });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal((await first.Content.ReadFromJsonAsync<OrderCreated>())!.OrderId, (await retry.Content.ReadFromJsonAsync<OrderCreated>())!.OrderId);
+    }
+
+    [Fact]
     public async Task Orders_need_a_key_a_valid_email_and_a_paid_event()
     {
         var paid = await app.CreatePaidEventAsync();

@@ -52,7 +52,7 @@ public static class CheckoutApi
         var (wish, errors) = Validate(idempotencyKey, request);
         if (wish is null)
             return TypedResults.ValidationProblem(errors);
-        var requestHash = Hash(request);
+        var requestHash = Hash(request, wish);
 
         var orderId = "ord_" + RandomNumberGenerator.GetString(Alphabet, 16);
         var token = await tokens.DeriveAsync(orderId);
@@ -284,7 +284,19 @@ public static class CheckoutApi
         return (wish, errors);
     }
 
-    /// <summary>A stable digest of what was asked for, to tell a retry of the same order from a reuse of its key.</summary>
-    private static string Hash(CreateOrderRequest request) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request with { Email = request.Email?.Trim().ToLowerInvariant() }, ServerJson.Default.CreateOrderRequest)));
+    /// <summary>
+    /// A stable digest of what was asked for, to tell a retry of the same order from a reuse of its key.
+    /// It covers the names and seats as stored (trimmed, NFC), so a retry that spells a name in another
+    /// Unicode form is still the same order.
+    /// </summary>
+    private static string Hash(CreateOrderRequest request, SeatWish wish)
+    {
+        var asStored = request with
+        {
+            Email = request.Email?.Trim().ToLowerInvariant(),
+            Seats = wish.Named?.Select(seat => new SeatRequest(seat.Seat, seat.Name)).ToArray(),
+            Names = wish.Names,
+        };
+        return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(asStored, ServerJson.Default.CreateOrderRequest)));
+    }
 }
