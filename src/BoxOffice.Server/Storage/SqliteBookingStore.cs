@@ -114,7 +114,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                seats.Add(ReadSeat(reader, 0));
+                seats.Add(StoreSql.ReadSeat(reader, 0));
             }
         }
         var orders = await StoreSql.ReadOrdersAsync(connection, transaction, "o.event_id = @key", eventId, cancellationToken);
@@ -146,17 +146,10 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         {
             version = reader.GetInt64(0);
             if (!reader.IsDBNull(1))
-                changed.Add(ReadSeat(reader, 1));
+                changed.Add(StoreSql.ReadSeat(reader, 1));
         }
         return version is { } found ? new StoredChanges(found, changed) : null;
     }
-
-    private static StoredSeat ReadSeat(SqliteDataReader reader, int first) => new(
-        reader.GetString(first),
-        reader.GetString(first + 1),
-        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
-        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
-        reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4));
 
     public Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken) =>
         WriteAsync(async (commands, transaction) =>

@@ -28,6 +28,14 @@ internal static class StoreSql
         reader.GetInt64(8),
         reader.GetBoolean(9));
 
+    /// <summary>A seat's row from <paramref name="first"/> on: seat, status, booking, the name on its live claim, and the client that made it.</summary>
+    public static StoredSeat ReadSeat(DbDataReader reader, int first) => new(
+        reader.GetString(first),
+        reader.GetString(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
+        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4));
+
     /// <summary>
     /// The event list: <c>available_count</c> left out every held seat when it was held, so the seats of
     /// unpaid orders past their deadline are added back, swept or not. Parameter: <c>@now</c>.
@@ -48,10 +56,7 @@ internal static class StoreSql
     {
         await using var command = connection.CreateCommand();
         command.CommandText = ListEvents;
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@now";
-        parameter.Value = nowMs;
-        command.Parameters.Add(parameter);
+        AddParameter(command, "@now", nowMs);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<ListedEvent>();
         while (await reader.ReadAsync(cancellationToken))
@@ -75,10 +80,7 @@ internal static class StoreSql
             ORDER BY expires_at_ms
             LIMIT 1000
             """;
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@now";
-        parameter.Value = nowMs;
-        command.Parameters.Add(parameter);
+        AddParameter(command, "@now", nowMs);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var due = new List<DueOrder>();
         while (await reader.ReadAsync(cancellationToken))
@@ -128,10 +130,7 @@ internal static class StoreSql
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@key";
-        parameter.Value = key;
-        command.Parameters.Add(parameter);
+        AddParameter(command, "@key", key);
         command.CommandText = $"""
             SELECT o.order_id, o.event_id, o.idempotency_key, o.request_hash, o.payment_id, o.amount, o.currency, o.state,
                    o.refund_due, o.expires_at_ms, o.tickets_total, o.tickets_issued,
@@ -219,5 +218,13 @@ internal static class StoreSql
                 seats.Add(new StoredBookingSeat(reader.GetString(4), reader.GetString(5), !reader.IsDBNull(6)));
         }
         return booking;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 }

@@ -108,7 +108,7 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
         await reader.NextResultAsync(cancellationToken);
         var seats = new List<StoredSeat>();
         while (await reader.ReadAsync(cancellationToken))
-            seats.Add(ReadSeat(reader, 0));
+            seats.Add(StoreSql.ReadSeat(reader, 0));
         await reader.CloseAsync();
         var orders = await StoreSql.ReadOrdersAsync(connection, transaction, "o.event_id = @key", eventId, cancellationToken);
         return new StoredEvent(row, seats, orders);
@@ -135,7 +135,7 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
         {
             version = reader.GetInt64(0);
             if (!reader.IsDBNull(1))
-                changed.Add(ReadSeat(reader, 1));
+                changed.Add(StoreSql.ReadSeat(reader, 1));
         }
         return version is { } found ? new StoredChanges(found, changed) : null;
     }
@@ -376,12 +376,6 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
     /// <summary>Who made the booking or order a seat's claim belongs to: a primary-key lookup.</summary>
     private const string ClaimClient = "(SELECT k.client_key FROM bookings k WHERE k.reference = s.booking_ref)";
 
-    private static StoredSeat ReadSeat(NpgsqlDataReader reader, int first) => new(
-        reader.GetString(first),
-        reader.GetString(first + 1),
-        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
-        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
-        reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4));
 
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
     {
