@@ -376,7 +376,6 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
     /// <summary>Who made the booking or order a seat's claim belongs to: a primary-key lookup.</summary>
     private const string ClaimClient = "(SELECT k.client_key FROM bookings k WHERE k.reference = s.booking_ref)";
 
-
     private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
