@@ -14,6 +14,7 @@ var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 1000 };
 var bookings = new Option<int>("--bookings") { DefaultValueFactory = _ => 200 };
 var manyEvents = new Option<int>("--events") { DefaultValueFactory = _ => 10_000 };
 var idleSeconds = new Option<int>("--idle-seconds") { Description = "The server's Desks:IdleSeconds", DefaultValueFactory = _ => 300 };
+var minutes = new Option<int>("--minutes") { DefaultValueFactory = _ => 10 };
 var webhookSecret = new Option<string?>("--webhook-secret") { Description = "The server's Payments:WebhookSecret (default: $BOXOFFICE_WEBHOOK_SECRET)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BOXOFFICE_WEBHOOK_SECRET") };
 
 var root = new RootCommand("BoxOffice load and race tool. Every loop is bounded in count and time.");
@@ -73,6 +74,9 @@ root.Subcommands.Add(Scenario("stadium", "A 100,000-seat stadium: cold desk acti
 root.Subcommands.Add(Scenario("events", "Creates --events small events and books a seat in each, then waits --idle-seconds for their desks to retire: server memory at each step",
     [manyEvents, idleSeconds], async (p, t, c) => [await ManyEvents.RunAsync(t, p.GetValue(manyEvents), TimeSpan.FromSeconds(p.GetValue(idleSeconds)), c)],
     p => TimeSpan.FromSeconds(p.GetValue(idleSeconds) * 2)));
+root.Subcommands.Add(Scenario("soak", "--connections workers run a mix of reads, bookings, cancellations and tutorial flights, with WebSocket clients coming and going, for --minutes; reported per minute, audited at the end",
+    [connections, minutes], async (p, t, c) => [await Soak.RunAsync(t, p.GetValue(connections), p.GetValue(minutes), c)],
+    p => TimeSpan.FromMinutes(p.GetValue(minutes))));
 root.Subcommands.Add(Scenario("lab", "The contention rush against each race-lab strategy (naive, occ, lock, desk); the server needs --Lab:Enabled=true",
     [seats, users], (p, t, c) => Rush.LabAsync(t, p.GetValue(seats), p.GetValue(users), c)));
 
