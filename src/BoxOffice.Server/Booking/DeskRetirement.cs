@@ -24,23 +24,23 @@ internal sealed partial class DeskRetirement(BookingDesks desks, IOptions<DeskOp
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var retired = desks.RetireIdle(idleAfter);
-                if (retired.Count == 0)
+                var retired = RetireIdle(idleAfter);
+                if (retired.Desks == 0)
                     continue;
-                LogRetired(logger, retired.Count, desks.ActiveCount);
+                LogRetired(logger, retired.Desks, desks.ActiveCount);
 
                 if (GC.CollectionCount(GC.MaxGeneration) != fullCollections)
                     retiredSeatsSinceFullCollection = 0;
-                retiredSeatsSinceFullCollection += retired.Sum(desk => (long)desk.Definition.Layout.Count);
+                retiredSeatsSinceFullCollection += retired.Seats;
                 // A full collection pauses in proportion to what is still live, so it is worth it once the
                 // retired desks outweigh the loaded ones, seats standing in for memory (a 60-seat desk holds
-                // about 19 KB, a 100,000-seat one 18 MB). A busy server usually collects on its own first.
+                // about 19 KB, a 100,000-seat one 18 MB). Under steady churn that comes to about one collection
+                // per idle period, and none while the GC collects generation 2 on its own.
                 if (retiredSeatsSinceFullCollection < desks.LoadedSeatCount)
                     continue;
                 // A desk whose loop is still finishing is reachable from the thread pool, and would outlive the collection.
-                await Task.WhenAll(retired.Select(desk => desk.Completion)).WaitAsync(LoopsEndWithin, stoppingToken)
-                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                CollectRetired(retired.Count);
+                await retired.LoopsEnded.WaitAsync(LoopsEndWithin, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                CollectRetired(retired.Desks);
                 fullCollections = GC.CollectionCount(GC.MaxGeneration);
                 retiredSeatsSinceFullCollection = 0;
             }
@@ -49,6 +49,16 @@ internal sealed partial class DeskRetirement(BookingDesks desks, IOptions<DeskOp
         {
             return;
         }
+    }
+
+    /// <summary>
+    /// Retires idle desks and keeps only their count, seats and loops: a reference to a desk kept across
+    /// the collection would keep that desk alive (10,000 retired desks left 26 MB live that way).
+    /// </summary>
+    private (int Desks, long Seats, Task LoopsEnded) RetireIdle(TimeSpan idleAfter)
+    {
+        var retired = desks.RetireIdle(idleAfter);
+        return (retired.Count, retired.Sum(desk => (long)desk.Definition.Layout.Count), Task.WhenAll(retired.Select(desk => desk.Completion)));
     }
 
     /// <summary>
