@@ -12,6 +12,9 @@ var duration = new Option<int>("--duration") { Description = "Seconds", DefaultV
 var events = new Option<int>("--events") { DefaultValueFactory = _ => 16 };
 var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 1000 };
 var bookings = new Option<int>("--bookings") { DefaultValueFactory = _ => 200 };
+var manyEvents = new Option<int>("--events") { DefaultValueFactory = _ => 10_000 };
+var idleSeconds = new Option<int>("--idle-seconds") { Description = "The server's Desks:IdleSeconds", DefaultValueFactory = _ => 300 };
+var minutes = new Option<int>("--minutes") { DefaultValueFactory = _ => 10 };
 var webhookSecret = new Option<string?>("--webhook-secret") { Description = "The server's Payments:WebhookSecret (default: $BOXOFFICE_WEBHOOK_SECRET)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BOXOFFICE_WEBHOOK_SECRET") };
 
 var root = new RootCommand("BoxOffice load and race tool. Every loop is bounded in count and time.");
@@ -21,16 +24,18 @@ foreach (var option in new Option[] { urls, adminToken, json })
     root.Options.Add(option);
 }
 
-Command Scenario(string name, string description, Option[] options, Func<ParseResult, Target, CancellationToken, Task<Report[]>> run)
+Command Scenario(string name, string description, Option[] options, Func<ParseResult, Target, CancellationToken, Task<Report[]>> run,
+    Func<ParseResult, TimeSpan>? waitsOnPurpose = null)
 {
     var command = new Command(name, description);
     foreach (var option in options)
         command.Options.Add(option);
     command.SetAction(async (parse, cancellationToken) =>
     {
-        // A hard stop for the whole run, whatever the scenario does.
+        // A hard stop for the whole run, whatever the scenario does; a scenario that waits on purpose (for the
+        // server's idle timeout, for a soak's minutes) gets that time on top.
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(TimeSpan.FromMinutes(10));
+        bounded.CancelAfter(TimeSpan.FromMinutes(10) + (waitsOnPurpose?.Invoke(parse) ?? TimeSpan.Zero));
         var connectionCount = Math.Max(parse.GetValue(connections), parse.GetValue(users));
         using var target = new Target(parse.GetValue(urls)!.Select(url => new Uri(url, UriKind.Absolute)).ToArray(), parse.GetValue(adminToken), connectionCount);
         try
@@ -66,6 +71,12 @@ root.Subcommands.Add(Scenario("checkout", "--connections buyers each create an o
         p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)]));
 root.Subcommands.Add(Scenario("stadium", "A 100,000-seat stadium: cold desk activation, live snapshot size, desk memory",
     [], async (p, t, c) => [await Stadium.RunAsync(t, c)]));
+root.Subcommands.Add(Scenario("events", "Creates --events small events and books a seat in each, then waits --idle-seconds for their desks to retire: server memory at each step",
+    [manyEvents, idleSeconds], async (p, t, c) => [await ManyEvents.RunAsync(t, p.GetValue(manyEvents), TimeSpan.FromSeconds(p.GetValue(idleSeconds)), c)],
+    p => TimeSpan.FromSeconds(p.GetValue(idleSeconds) * 2)));
+root.Subcommands.Add(Scenario("soak", "--connections workers run a mix of reads, bookings, cancellations and tutorial flights, with WebSocket clients coming and going, for --minutes; reported per minute, audited at the end",
+    [connections, minutes], async (p, t, c) => [await Soak.RunAsync(t, p.GetValue(connections), p.GetValue(minutes), c)],
+    p => TimeSpan.FromMinutes(p.GetValue(minutes))));
 root.Subcommands.Add(Scenario("lab", "The contention rush against each race-lab strategy (naive, occ, lock, desk); the server needs --Lab:Enabled=true",
     [seats, users], (p, t, c) => Rush.LabAsync(t, p.GetValue(seats), p.GetValue(users), c)));
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -36,10 +37,14 @@ public sealed class Target : IDisposable
     /// <summary>The next client in round-robin order.</summary>
     public HttpClient Client => _clients[(int)((uint)Interlocked.Increment(ref _next) % _clients.Length)];
 
-    public async Task CreateEventAsync(string id, object layout, CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? prices = null)
+    /// <summary>
+    /// Creates an event. <paramref name="listed"/> is always sent: a server that does not know the field yet
+    /// ignores it, so scenarios that make thousands of events keep them off the event list once it does.
+    /// </summary>
+    public async Task CreateEventAsync(string id, object layout, CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? prices = null, bool listed = true)
     {
         using var request = AdminRequest(HttpMethod.Post, "/api/events");
-        request.Content = JsonContent.Create(new { id, title = $"Load test {id}", layout, prices });
+        request.Content = JsonContent.Create(new { id, title = $"Load test {id}", layout, prices, listed });
         using var response = await _clients[0].SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
             throw new InvalidOperationException("The server refused the admin token: pass --admin-token or set BOXOFFICE_ADMIN_TOKEN.");
@@ -52,6 +57,28 @@ public sealed class Target : IDisposable
         using var response = await _clients[0].SendAsync(request, cancellationToken);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<EventAudit>(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// <c>GET /metrics</c> of every server, summed by name, so several processes read as their total
+    /// (memory, active desks). Sent as admin, since /metrics is meant for operators.
+    /// </summary>
+    public async Task<ServerMetrics> MetricsAsync(CancellationToken cancellationToken)
+    {
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var client in _clients)
+        {
+            using var request = AdminRequest(HttpMethod.Get, "/metrics");
+            using var response = await client.SendAsync(request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            foreach (var line in (await response.Content.ReadAsStringAsync(cancellationToken)).Split('\n'))
+            {
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length == 2 && !line.StartsWith('#') && double.TryParse(parts[1], CultureInfo.InvariantCulture, out var value))
+                    totals[parts[0]] = totals.GetValueOrDefault(parts[0]) + value;
+            }
+        }
+        return new ServerMetrics(totals);
     }
 
     /// <summary>A race-lab event (the server needs <c>Lab:Enabled=true</c>); returns its id.</summary>
@@ -93,4 +120,14 @@ public sealed class Target : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
         return request;
     }
+}
+
+/// <summary>What <c>GET /metrics</c> said, with the few values the scenarios report by name.</summary>
+public sealed record ServerMetrics(IReadOnlyDictionary<string, double> Values)
+{
+    public double WorkingSetMegabytes => Math.Round(Values.GetValueOrDefault("process_working_set_bytes") / 1024 / 1024, 1);
+
+    public double GcHeapMegabytes => Math.Round(Values.GetValueOrDefault("process_gc_heap_bytes") / 1024 / 1024, 1);
+
+    public int ActiveDesks => (int)Values.GetValueOrDefault("boxoffice_desks_active");
 }

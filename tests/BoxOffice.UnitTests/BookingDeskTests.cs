@@ -143,7 +143,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
         await Send(Book("6A", "Ada"));
         _time.Advance(TimeSpan.FromMinutes(10));
 
-        Assert.Equal(1, _desks.RetireIdle(TimeSpan.FromMinutes(5)));
+        Assert.Single(_desks.RetireIdle(TimeSpan.FromMinutes(5)));
         Assert.Equal(0, _desks.ActiveCount);
         var reply = await Send(Book("6A", "Bob"));
         Assert.IsType<BookResult.Unavailable>(reply);
@@ -156,7 +156,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
         await Send(Book("6A", "Ada"));
         _time.Advance(TimeSpan.FromMinutes(1));
 
-        Assert.Equal(0, _desks.RetireIdle(TimeSpan.FromMinutes(5)));
+        Assert.Empty(_desks.RetireIdle(TimeSpan.FromMinutes(5)));
     }
 
     [Fact]

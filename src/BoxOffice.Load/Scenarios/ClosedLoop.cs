@@ -18,7 +18,8 @@ public static class ClosedLoop
         return await MeasureAsync(connections, duration, request, cancellationToken);
     }
 
-    private static async Task<(int Succeeded, int Failed, double Seconds, Latencies Latencies)> MeasureAsync(
+    /// <summary>One measured stretch without a warm-up, for a scenario that measures in consecutive slices.</summary>
+    public static async Task<(int Succeeded, int Failed, double Seconds, Latencies Latencies)> MeasureAsync(
         int connections, TimeSpan duration, Func<int, CancellationToken, Task<bool>> request, CancellationToken cancellationToken)
     {
         var latencies = new Latencies();

@@ -75,10 +75,14 @@ public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILogger
     /// <summary>The events whose desks are active or loading in this process.</summary>
     public IReadOnlyCollection<string> ActiveEventIds => [.. _desks.Keys];
 
-    /// <summary>Retires desks idle for longer than <paramref name="idleAfter"/> with nobody watching; returns how many.</summary>
-    public int RetireIdle(TimeSpan idleAfter)
+    /// <summary>Seats of the desks that have loaded: what their memory mostly grows with.</summary>
+    public long LoadedSeatCount => _desks.Values
+        .Sum(entry => entry.IsValueCreated && entry.Value.IsCompletedSuccessfully && entry.Value.Result is { } desk ? desk.Definition.Layout.Count : 0L);
+
+    /// <summary>Retires desks idle for longer than <paramref name="idleAfter"/> with nobody watching; returns them.</summary>
+    public IReadOnlyList<BookingDesk> RetireIdle(TimeSpan idleAfter)
     {
-        var retired = 0;
+        var retired = new List<BookingDesk>();
         foreach (var (eventId, entry) in _desks)
         {
             if (!entry.IsValueCreated || !entry.Value.IsCompletedSuccessfully || entry.Value.Result is not { } desk)
@@ -90,7 +94,7 @@ public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILogger
             {
                 desk.Retire();
                 metrics?.DesksActive.Add(-1);
-                retired++;
+                retired.Add(desk);
             }
         }
         return retired;

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using BoxOffice.Contracts;
+
+namespace BoxOffice.Load.Scenarios;
+
+/// <summary>
+/// A long mixed load, to see that throughput, latency and memory hold steady over time and that nothing
+/// ends up inconsistent: seat-map reads, named and best-available bookings, cancellations, the tutorial's
+/// flights, and WebSocket clients that come and go. Measured minute by minute; every event it used is
+/// audited at the end.
+/// </summary>
+public static class Soak
+{
+    private const int Events = 8;
+    private const int Rows = 12;
+    private const int SeatsPerRow = 16;
+    private const int Flights = 4;
+    // Booking a flight by name moves that passenger, so a pool of 30 names never fills a 60-seat flight.
+    private const int Passengers = 30;
+    private const int LiveClients = 16;
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    public static async Task<Report> RunAsync(Target target, int connections, int minutes, CancellationToken cancellationToken)
+    {
+        var events = Enumerable.Range(0, Events).Select(_ => Target.NewEventId("soak")).ToArray();
+        foreach (var id in events)
+            await target.CreateEventAsync(id, new { template = "cinema", rows = Rows, seatsPerRow = SeatsPerRow }, cancellationToken);
+        // The tutorial creates a flight on its first read.
+        var flights = Enumerable.Range(0, Flights).Select(_ => Target.NewEventId("soak-flight")).ToArray();
+        foreach (var id in flights)
+        {
+            using var response = await target.Client.GetAsync($"/seats?flightId={id}", cancellationToken);
+            response.EnsureSuccessStatusCode();
+        }
+
+        var mix = new Mix(target, events, flights, connections);
+        using var stopLive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var live = new LiveChurn();
+        var liveClients = Enumerable.Range(0, LiveClients)
+            .Select(client => Task.Run(() => live.RunAsync(target.Urls[client % target.Urls.Count], events, stopLive.Token), CancellationToken.None))
+            .ToArray();
+
+        var report = new Report("soak");
+        int requests = 0, errors = 0;
+        await ClosedLoop.MeasureAsync(connections, ClosedLoop.WarmUp, mix.NextAsync, cancellationToken);
+        for (var minute = 1; minute <= minutes; minute++)
+        {
+            var (ok, failed, seconds, latencies) = await ClosedLoop.MeasureAsync(connections, Minute, mix.NextAsync, cancellationToken);
+            var metrics = await target.MetricsAsync(cancellationToken);
+            requests += ok + failed;
+            errors += failed;
+            report.Add($"minute {minute}: requests/s", Math.Round((ok + failed) / seconds))
+                .Add($"minute {minute}: p99", Math.Round(latencies.Percentile(99), 1), "ms")
+                .Add($"minute {minute}: RSS", metrics.WorkingSetMegabytes, "MB");
+        }
+        await stopLive.CancelAsync();
+        await Task.WhenAll(liveClients);
+
+        var anomalies = 0;
+        foreach (var id in events.Concat(flights))
+            anomalies += (await target.AuditAsync(id, cancellationToken)).Anomalies.Count;
+        return report
+            .Add("requests", requests)
+            .Add("errors", errors)
+            .Add("bookings", mix.Booked)
+            .Add("refused (seats taken)", mix.Refused)
+            .Add("cancellations", mix.Cancelled)
+            .Add("live connections", live.Connections)
+            .Add("live connections failed", live.Failed)
+            .Add("live version gaps", live.Gaps)
+            .Add("events audited", events.Length + flights.Length)
+            .Add("anomalies (audit)", anomalies);
+    }
+
+    /// <summary>
+    /// What each closed-loop worker does next, drawn at random. Each worker cancels only its own bookings,
+    /// so it keeps them in a list of its own and needs no lock.
+    /// </summary>
+    private sealed class Mix(Target target, string[] events, string[] flights, int workers)
+    {
+        private readonly List<BookingResponse>[] _bookings = [.. Enumerable.Range(0, workers).Select(_ => new List<BookingResponse>())];
+        private int _booked;
+        private int _refused;
+        private int _cancelled;
+
+        public int Booked => _booked;
+
+        public int Refused => _refused;
+
+        public int Cancelled => _cancelled;
+
+        public Task<bool> NextAsync(int worker, CancellationToken cancellationToken) => Random.Shared.Next(100) switch
+        {
+            < 35 => ReadAsync(cancellationToken),
+            < 50 => BookAsync(worker, new { seats = new[] { new { seat = RandomSeat(), name = $"Soak {worker}" } } }, cancellationToken),
+            < 65 => BookAsync(worker, new { count = 2, names = new[] { $"Soak {worker}", $"Guest of {worker}" } }, cancellationToken),
+            < 85 => _bookings[worker].Count > 0 ? CancelAsync(worker, cancellationToken) : ReadAsync(cancellationToken),
+            < 92 => ReadFlightAsync(cancellationToken),
+            // Checkouts (an order paid through the signed webhook, as CheckoutRush does) take a share of
+            // the mix here once the webhook signature format has settled.
+            _ => BookFlightAsync(cancellationToken),
+        };
+
+        private async Task<bool> ReadAsync(CancellationToken cancellationToken)
+        {
+            using var response = await target.Client.GetAsync($"/api/events/{Pick(events)}", cancellationToken);
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+
+        private async Task<bool> BookAsync(int worker, object body, CancellationToken cancellationToken)
+        {
+            using var response = await target.Client.PostAsJsonAsync($"/api/events/{Pick(events)}/bookings", body, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                _bookings[worker].Add((await response.Content.ReadFromJsonAsync<BookingResponse>(cancellationToken))!);
+                Interlocked.Increment(ref _booked);
+                return true;
+            }
+            // Seats taken and sold out are answers, not failures.
+            return Counted(response.StatusCode == HttpStatusCode.Conflict, ref _refused);
+        }
+
+        private async Task<bool> CancelAsync(int worker, CancellationToken cancellationToken)
+        {
+            var mine = _bookings[worker];
+            var index = Random.Shared.Next(mine.Count);
+            var booking = mine[index];
+            mine[index] = mine[^1];
+            mine.RemoveAt(mine.Count - 1);
+            using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/bookings/{booking.Reference}") { Headers = { { "X-Manage-Token", booking.ManageToken } } };
+            using var response = await target.Client.SendAsync(request, cancellationToken);
+            return Counted(response.StatusCode == HttpStatusCode.NoContent, ref _cancelled);
+        }
+
+        private async Task<bool> ReadFlightAsync(CancellationToken cancellationToken)
+        {
+            using var response = await target.Client.GetAsync($"/seats?flightId={Pick(flights)}", cancellationToken);
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+
+        private async Task<bool> BookFlightAsync(CancellationToken cancellationToken)
+        {
+            var seat = $"{Random.Shared.Next(1, 11)}{(char)('A' + Random.Shared.Next(6))}";
+            using var response = await target.Client.PostAsJsonAsync(
+                $"/book-seat?flightId={Pick(flights)}", new { seatNumber = seat, name = $"Passenger {Random.Shared.Next(Passengers)}" }, cancellationToken);
+            return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict;
+        }
+
+        private static bool Counted(bool outcome, ref int counter)
+        {
+            if (outcome)
+                Interlocked.Increment(ref counter);
+            return outcome;
+        }
+
+        private static string RandomSeat() => $"{(char)('A' + Random.Shared.Next(Rows))}{Random.Shared.Next(1, SeatsPerRow + 1)}";
+
+        private static string Pick(string[] ids) => ids[Random.Shared.Next(ids.Length)];
+    }
+
+    /// <summary>A WebSocket client that watches a random event for a few seconds, leaves, and comes back, until stopped.</summary>
+    private sealed class LiveChurn
+    {
+        private int _connections;
+        private int _failed;
+        private int _gaps;
+
+        public int Connections => _connections;
+
+        public int Failed => _failed;
+
+        public int Gaps => _gaps;
+
+        public async Task RunAsync(Uri server, string[] events, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var stay = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                try
+                {
+                    using var watcher = await LiveWatcher.ConnectAsync(server, events[Random.Shared.Next(events.Length)], stay.Token);
+                    Interlocked.Increment(ref _connections);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1_000, 5_000)), stop)
+                        .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await stay.CancelAsync();
+                    Interlocked.Add(ref _gaps, watcher.Gaps);
+                    if (watcher.Failure is not null)
+                        Interlocked.Increment(ref _failed);
+                }
+                catch (Exception error) when (error is WebSocketException or InvalidOperationException or OperationCanceledException)
+                {
+                    if (!stop.IsCancellationRequested)
+                        Interlocked.Increment(ref _failed);
+                }
+            }
+        }
+    }
+}
