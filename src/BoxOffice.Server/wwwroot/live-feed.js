@@ -2,11 +2,13 @@ const FirstRetryMs = 500;
 const LongestRetryMs = 15000;
 
 /**
- * Follows /api/events/{id}/live: a snapshot, then deltas in version order. A gap in the versions,
- * or a close by either side, ends in a reconnect, and the fresh snapshot re-syncs the map.
+ * Follows a live WebSocket such as /api/events/{id}/live: a snapshot, then deltas in version order. A gap
+ * in the versions, or a close by either side, ends in a reconnect, and the fresh snapshot re-syncs the map.
+ * decode turns another protocol's messages into these (the tutorial's /ws sends only whole seat lists).
  */
 export class LiveFeed {
   #url;
+  #decode;
   #onSnapshot;
   #onChanges;
   #onState;
@@ -14,9 +16,10 @@ export class LiveFeed {
   #version = null;
   #failures = 0;
 
-  constructor(eventId, { onSnapshot, onChanges, onState }) {
+  constructor(path, { onSnapshot, onChanges, onState }, decode = message => message) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    this.#url = `${scheme}//${location.host}/api/events/${encodeURIComponent(eventId)}/live`;
+    this.#url = `${scheme}//${location.host}${path}`;
+    this.#decode = decode;
     this.#onSnapshot = onSnapshot;
     this.#onChanges = onChanges;
     this.#onState = onState;
@@ -29,7 +32,7 @@ export class LiveFeed {
 
   #connect() {
     this.#socket = new WebSocket(this.#url);
-    this.#socket.addEventListener("message", message => this.#receive(JSON.parse(message.data)));
+    this.#socket.addEventListener("message", message => this.#receive(this.#decode(JSON.parse(message.data))));
     this.#socket.addEventListener("close", () => this.#reconnectLater());
   }
 
