@@ -5,17 +5,44 @@ using BoxOffice.Contracts;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>The Durable Objects tutorial's routes, with its exact shapes.</summary>
+/// <summary>The Durable Objects tutorial's routes, with its exact shapes, on tutorial flights and nothing else.</summary>
 public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
 {
     private readonly HttpClient _client = app.CreateClient();
 
-    private static string NewFlightId() => Random.Shared.Next(1000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string NewFlightId() => $"f-{Guid.NewGuid():N}"[..16];
 
-    private async Task<(HttpStatusCode Status, CompatMessage Body)> BookSeat(string flightId, string json)
+    private static async Task<(HttpStatusCode Status, CompatMessage Body)> BookSeat(HttpClient client, string flightId, string json)
     {
-        var response = await _client.PostAsync($"/book-seat?flightId={flightId}", new StringContent(json, Encoding.UTF8, "application/json"));
+        var response = await client.PostAsync($"/book-seat?flightId={flightId}", new StringContent(json, Encoding.UTF8, "application/json"));
         return (response.StatusCode, (await response.Content.ReadFromJsonAsync<CompatMessage>())!);
+    }
+
+    /// <summary>Rows the server committed, read from its database: tutorial bookings have no manage token to read them with.</summary>
+    private static long CountRows(BoxOfficeApp app, string sql, string eventId)
+    {
+        using var connection = app.OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("@event", eventId);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private Task<(HttpStatusCode Status, CompatMessage Body)> BookSeat(string flightId, string json) => BookSeat(_client, flightId, json);
+
+    private async Task<string> CreateApiEventAsync(long price)
+    {
+        var id = $"api-{Guid.NewGuid():N}"[..16];
+        using var admin = app.CreateAdminClient();
+        var response = await admin.PostAsJsonAsync("/api/events", new
+        {
+            id,
+            title = "Real show",
+            layout = new { template = "a320" },
+            prices = new Dictionary<string, long> { ["standard"] = price },
+        });
+        response.EnsureSuccessStatusCode();
+        return id;
     }
 
     [Fact]
@@ -45,7 +72,7 @@ public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     }
 
     [Fact]
-    public async Task A_passenger_who_books_again_moves_seat()
+    public async Task A_passenger_who_books_again_moves_seat_and_the_booking_left_behind_is_cancelled()
     {
         var flight = NewFlightId();
 
@@ -55,6 +82,9 @@ public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Equal(HttpStatusCode.OK, moved.Status);
         var seats = await _client.GetFromJsonAsync<CompatSeat[]>($"/seats?flightId={flight}");
         Assert.Equal([new CompatSeat("5F", "Ada")], seats!.Where(s => s.Occupant is not null));
+        Assert.Equal(2, CountRows(app, "SELECT COUNT(*) FROM bookings WHERE event_id = @event", flight));
+        Assert.Equal(1, CountRows(app, "SELECT COUNT(*) FROM bookings WHERE event_id = @event AND cancelled_at_ms IS NULL", flight));
+        Assert.Equal(1, CountRows(app, "SELECT COUNT(*) FROM booking_seats WHERE event_id = @event AND released_at_ms IS NULL", flight));
     }
 
     [Theory]
@@ -86,14 +116,78 @@ public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Contains("flightId", body!.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1500)]
+    public async Task The_tutorial_routes_do_not_find_an_api_event_and_never_show_its_names(long price)
+    {
+        var eventId = await CreateApiEventAsync(price);
+        var seat = new { seat = "3C", name = "Grace Hopper" };
+        var named = price == 0
+            ? await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { seats = new[] { seat } })
+            : await CheckoutApp.CreateOrderAsync(_client, Guid.NewGuid().ToString(), new { eventId, seats = new[] { seat }, email = "grace@example.com" });
+        Assert.Equal(HttpStatusCode.Created, named.StatusCode);
+
+        var seats = await _client.GetAsync($"/seats?flightId={eventId}");
+        var booking = await BookSeat(eventId, """{"seatNumber":"4D","name":"Ada"}""");
+        var socket = await _client.GetAsync($"/ws?flightId={eventId}");
+
+        Assert.Equal(HttpStatusCode.NotFound, seats.StatusCode);
+        Assert.DoesNotContain("Grace", await seats.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.NotFound, new CompatMessage($"There is no flight {eventId}.", 404)), booking);
+        Assert.Equal(HttpStatusCode.NotFound, socket.StatusCode);
+        var map = await _client.GetFromJsonAsync<SeatMapView>($"/api/events/{eventId}");
+        Assert.NotEqual("available", map!.Seats.Single(s => s.Label == "3C").Status);
+        Assert.Equal("available", map.Seats.Single(s => s.Label == "4D").Status);
+    }
+
     [Fact]
-    public async Task Tutorial_flights_are_ordinary_events()
+    public async Task A_strangers_name_on_book_seat_never_moves_an_api_booking()
+    {
+        var eventId = await CreateApiEventAsync(price: 0);
+        var grace = await BoxOfficeApp.ReadBooking(await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("3C", "Grace Hopper"))));
+
+        var stranger = await BookSeat(eventId, """{"seatNumber":"4D","name":"Grace Hopper"}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, stranger.Status);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/bookings/{grace.Reference}") { Headers = { { "X-Manage-Token", grace.ManageToken } } };
+        var view = await (await _client.SendAsync(request)).Content.ReadFromJsonAsync<BookingView>();
+        Assert.Equal("confirmed", view!.Status);
+        Assert.Equal([new BookedSeat("3C", "Grace Hopper")], view.Seats);
+        var map = await _client.GetFromJsonAsync<SeatMapView>($"/api/events/{eventId}");
+        Assert.Equal(("booked", "available"), (map!.Seats.Single(s => s.Label == "3C").Status, map.Seats.Single(s => s.Label == "4D").Status));
+    }
+
+    [Fact]
+    public async Task Tutorial_flights_are_reachable_only_through_the_tutorial_routes_and_the_staff_audit()
     {
         var flight = NewFlightId();
         await BookSeat(flight, """{"seatNumber":"2C","name":"Ada"}""");
+        using var admin = app.CreateAdminClient();
 
-        var map = await _client.GetFromJsonAsync<SeatMapView>($"/api/events/{flight}");
+        var map = await _client.GetAsync($"/api/events/{flight}");
+        var booking = await _client.PostAsJsonAsync($"/api/events/{flight}/bookings", BoxOfficeApp.Seats(("3C", "Bob")));
+        var live = await _client.GetAsync($"/api/events/{flight}/live");
+        var order = await CheckoutApp.CreateOrderAsync(_client, Guid.NewGuid().ToString(), new { eventId = flight, seats = new[] { new { seat = "4C", name = "Cy" } }, email = "cy@example.com" });
+        var audit = await admin.GetAsync($"/api/events/{flight}/audit");
 
-        Assert.Equal("booked", map!.Seats.Single(s => s.Label == "2C").Status);
+        Assert.Equal(
+            [HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.OK],
+            new[] { map.StatusCode, booking.StatusCode, live.StatusCode, order.StatusCode, audit.StatusCode });
+        var seats = await _client.GetFromJsonAsync<CompatSeat[]>($"/seats?flightId={flight}");
+        Assert.Equal([new CompatSeat("2C", "Ada")], seats!.Where(s => s.Occupant is not null));
+    }
+
+    [Fact]
+    public async Task Tutorial_flights_are_never_listed()
+    {
+        var flight = NewFlightId();
+        await _client.GetAsync($"/seats?flightId={flight}");
+        var eventId = await app.CreateEventAsync(new { template = "a320" });
+
+        var listed = await _client.GetFromJsonAsync<EventSummary[]>("/api/events");
+
+        Assert.Contains(listed!, e => e.Id == eventId);
+        Assert.DoesNotContain(listed!, e => e.Id == flight);
     }
 }

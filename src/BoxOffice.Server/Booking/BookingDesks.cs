@@ -15,14 +15,18 @@ public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILogger
 
     public int ActiveCount => _desks.Count;
 
-    /// <summary>Sends a command to the event's desk and waits for its committed answer; null when the event does not exist.</summary>
+    /// <summary>
+    /// Sends a command to the event's desk and waits for its committed answer; null when the event does not
+    /// exist, or is a tutorial flight and the command is not from the tutorial's routes, or the other way round.
+    /// </summary>
     public async Task<TResult?> SendAsync<TResult>(string eventId, DeskCommand<TResult> command, CancellationToken cancellationToken)
         where TResult : class
     {
         while (true)
         {
             var desk = await FindAsync(eventId, cancellationToken);
-            if (desk is null)
+            // Every request reaches a desk through here, so no route can forget the check; a desk's definition never changes.
+            if (desk is null || desk.Definition.Tutorial != command.Tutorial)
                 return null;
             switch (desk.TryEnqueue(command))
             {

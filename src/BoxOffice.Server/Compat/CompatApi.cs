@@ -11,7 +11,7 @@ namespace BoxOffice.Server.Compat;
 /// <summary>
 /// The routes of the Durable Objects seat-booking tutorial, unchanged, so its page and scripts work
 /// against BoxOffice. Unlike the main API they show occupants' names: that is the tutorial's contract,
-/// and <c>Compat:Enabled=false</c> turns it off.
+/// so they serve tutorial flights only, which nothing else serves, and <c>Compat:Enabled=false</c> turns them off.
 /// </summary>
 public static class CompatApi
 {
@@ -33,8 +33,8 @@ public static class CompatApi
         if (FlightIdError(flightId) is { } error)
             return error;
         await EnsureFlightAsync(flightId!, catalog, desks, cancellationToken);
-        var seats = await desks.SendAsync(flightId!, new ReadSeatMap<byte[]>(map => new CompatEncoder(map).Snapshot()), cancellationToken);
-        return TypedResults.Bytes(seats!, "application/json");
+        var seats = await desks.SendAsync(flightId!, new ReadSeatMap<byte[]>(map => new CompatEncoder(map).Snapshot()) { Tutorial = true }, cancellationToken);
+        return seats is null ? FlightNotFound(flightId!) : TypedResults.Bytes(seats, "application/json");
     }
 
     private static async Task<JsonHttpResult<CompatMessage>> BookSeat(
@@ -52,9 +52,13 @@ public static class CompatApi
             return Message(StatusCodes.Status400BadRequest, nameError);
 
         await EnsureFlightAsync(flightId!, catalog, desks, cancellationToken);
-        var command = new BookSeats([(seatNumber, body.Name!.Trim())], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer(), movePassengers: true);
+        var command = new BookSeats([(seatNumber, body.Name!.Trim())], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer())
+        {
+            Tutorial = true,
+        };
         return await desks.SendAsync(flightId!, command, cancellationToken) switch
         {
+            null => FlightNotFound(flightId!),
             BookResult.Booked booked => Message(StatusCodes.Status200OK, $"Seat {booked.Seats[0].Seat} booked successfully"),
             BookResult.Unavailable => Message(StatusCodes.Status409Conflict, $"Seat {seatNumber} is not available"),
             BookResult.LimitReached limit => Message(StatusCodes.Status409Conflict, limit.Detail),
@@ -67,14 +71,19 @@ public static class CompatApi
         if (FlightIdError(flightId) is { } error)
             return error;
         await EnsureFlightAsync(flightId!, catalog, desks, context.RequestAborted);
-        return await LiveApi.Stream(context, desks, flightId!, map => new CompatEncoder(map), loggers.CreateLogger<LiveConnection>());
+        if (await desks.FindAsync(flightId!, context.RequestAborted) is not { Definition.Tutorial: true })
+            return FlightNotFound(flightId!);
+        return await LiveApi.Stream(context, desks, flightId!, tutorial: true, map => new CompatEncoder(map), loggers.CreateLogger<LiveConnection>());
     }
 
-    /// <summary>Creates the flight on first use, as the tutorial does; a flight whose desk is already up costs no write.</summary>
+    /// <summary>
+    /// Creates the flight on first use, as the tutorial does; a flight whose desk is already up costs no write,
+    /// and neither does another event's id, which the tutorial's commands then do not find.
+    /// </summary>
     private static async Task EnsureFlightAsync(string flightId, EventCatalog catalog, BookingDesks desks, CancellationToken cancellationToken)
     {
         if (await desks.FindAsync(flightId, cancellationToken) is null)
-            await catalog.EnsureFlightAsync(flightId, cancellationToken);
+            await catalog.CreateFlightAsync(flightId, maxFlights: null, cancellationToken);
     }
 
     private static async Task<CompatBookRequest?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -96,6 +105,10 @@ public static class CompatApi
     private static JsonHttpResult<CompatMessage>? FlightIdError(string? flightId) => EventCatalog.IsValidId(flightId)
         ? null
         : Message(StatusCodes.Status400BadRequest, "flightId is required: 1 to 64 letters, digits, '-' or '_'.");
+
+    /// <summary>Also the answer for any event that is not a tutorial flight: the tutorial's routes never show one.</summary>
+    private static JsonHttpResult<CompatMessage> FlightNotFound(string flightId) =>
+        Message(StatusCodes.Status404NotFound, $"There is no flight {flightId}.");
 
     private static JsonHttpResult<CompatMessage> Message(int status, string message) =>
         TypedResults.Json(new CompatMessage(message, status), ServerJson.Default.CompatMessage, statusCode: status);
