@@ -15,6 +15,7 @@ builder.AddClientLimits();
 builder.AddStorage();
 builder.AddBooking();
 builder.AddCheckout();
+builder.AddCompat();
 builder.AddAdmin();
 builder.AddLab();
 

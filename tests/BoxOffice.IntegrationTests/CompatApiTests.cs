@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using BoxOffice.Contracts;
+using Microsoft.AspNetCore.Hosting;
 
 namespace BoxOffice.IntegrationTests;
 
@@ -10,16 +12,17 @@ public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
 {
     private readonly HttpClient _client = app.CreateClient();
 
-    private static string NewFlightId() => $"f-{Guid.NewGuid():N}"[..16];
+    /// <summary>Ids that sort in the order they are made, since flights made in the same millisecond are evicted in id order.</summary>
+    internal static string NewFlightId(char first = 'f') => $"{first}-{Guid.NewGuid():N}"[..16];
 
-    private static async Task<(HttpStatusCode Status, CompatMessage Body)> BookSeat(HttpClient client, string flightId, string json)
+    internal static async Task<(HttpStatusCode Status, CompatMessage Body)> BookSeat(HttpClient client, string flightId, string json)
     {
         var response = await client.PostAsync($"/book-seat?flightId={flightId}", new StringContent(json, Encoding.UTF8, "application/json"));
         return (response.StatusCode, (await response.Content.ReadFromJsonAsync<CompatMessage>())!);
     }
 
     /// <summary>Rows the server committed, read from its database: tutorial bookings have no manage token to read them with.</summary>
-    private static long CountRows(BoxOfficeApp app, string sql, string eventId)
+    internal static long CountRows(BoxOfficeApp app, string sql, string eventId)
     {
         using var connection = app.OpenDatabase();
         using var command = connection.CreateCommand();
@@ -27,6 +30,9 @@ public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         command.Parameters.AddWithValue("@event", eventId);
         return (long)command.ExecuteScalar()!;
     }
+
+    internal static bool FlightExists(BoxOfficeApp app, string flightId) =>
+        CountRows(app, "SELECT COUNT(*) FROM events WHERE id = @event", flightId) == 1;
 
     private Task<(HttpStatusCode Status, CompatMessage Body)> BookSeat(string flightId, string json) => BookSeat(_client, flightId, json);
 
@@ -107,6 +113,9 @@ public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     [InlineData("/seats")]
     [InlineData("/seats?flightId=")]
     [InlineData("/seats?flightId=has%20space")]
+    [InlineData("/seats?flightId=a%2Fb")]
+    [InlineData("/seats?flightId=x23456789012345678901234567890123")]
+    [InlineData("/ws?flightId=a%2Fb")]
     public async Task A_missing_or_bad_flight_id_is_a_400_with_a_message(string url)
     {
         var response = await _client.GetAsync(url);
@@ -114,6 +123,16 @@ public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<CompatMessage>();
         Assert.Contains("flightId", body!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_flight_id_may_be_32_characters_and_begin_with_a_dash()
+    {
+        var flight = $"-{Guid.NewGuid():N}"[..32];
+
+        var response = await _client.GetAsync($"/seats?flightId={flight}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Theory]
@@ -189,5 +208,108 @@ public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
 
         Assert.Contains(listed!, e => e.Id == eventId);
         Assert.DoesNotContain(listed!, e => e.Id == flight);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("multipart/form-data; boundary=x")]
+    [InlineData(null)]
+    public async Task Book_seat_takes_only_json_and_anything_else_changes_nothing(string? mediaType)
+    {
+        var (existing, unknown) = (NewFlightId(), NewFlightId());
+        await _client.GetAsync($"/seats?flightId={existing}");
+
+        var answers = new List<(HttpStatusCode, CompatMessage)>();
+        foreach (var flight in new[] { existing, unknown })
+        {
+            var content = new StringContent("""{"seatNumber":"1A","name":"Ada"}""");
+            content.Headers.ContentType = mediaType is null ? null : MediaTypeHeaderValue.Parse(mediaType);
+            var response = await _client.PostAsync($"/book-seat?flightId={flight}", content);
+            answers.Add((response.StatusCode, (await response.Content.ReadFromJsonAsync<CompatMessage>())!));
+        }
+
+        Assert.All(answers, answer => Assert.Equal((HttpStatusCode.UnsupportedMediaType, 415), (answer.Item1, answer.Item2.Status)));
+        var seats = await _client.GetFromJsonAsync<CompatSeat[]>($"/seats?flightId={existing}");
+        Assert.All(seats!, seat => Assert.Null(seat.Occupant));
+        Assert.False(FlightExists(app, unknown));
+    }
+}
+
+/// <summary>Per-client limits on, with the tutorial's default of ten new flights, in a window no test outlasts.</summary>
+public sealed class FlightRateApp : BoxOfficeApp
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Limits:Enabled", "true");
+        builder.UseSetting("Limits:FlightCreation:Permits", "10");
+        builder.UseSetting("Limits:FlightCreation:WindowSeconds", "3600");
+    }
+}
+
+public sealed class TutorialFlightRateTests(FlightRateApp app) : IClassFixture<FlightRateApp>
+{
+    [Fact]
+    public async Task The_eleventh_new_flight_from_one_client_within_the_window_is_429_with_retry_after_and_existing_flights_cost_nothing()
+    {
+        using var client = app.CreateClient();
+        var flights = Enumerable.Range(0, 11).Select(_ => CompatApiTests.NewFlightId()).ToArray();
+        foreach (var flight in flights[..10])
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/seats?flightId={flight}")).StatusCode);
+
+        var eleventh = await client.GetAsync($"/seats?flightId={flights[10]}");
+        var refusedBooking = await client.PostAsync($"/book-seat?flightId={flights[10]}", new StringContent("""{"seatNumber":"1A","name":"Ada"}""", Encoding.UTF8, "application/json"));
+        var again = await client.GetAsync($"/seats?flightId={flights[0]}");
+        var booked = await CompatApiTests.BookSeat(client, flights[1], """{"seatNumber":"1A","name":"Ada"}""");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, eleventh.StatusCode);
+        Assert.Equal("application/problem+json", eleventh.Content.Headers.ContentType?.MediaType);
+        Assert.InRange(eleventh.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refusedBooking.StatusCode);
+        Assert.False(CompatApiTests.FlightExists(app, flights[10]));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, booked.Status);
+    }
+}
+
+/// <summary>Per-client limits on, room for three flights, and creation permits to spare.</summary>
+public sealed class FlightBoundApp : BoxOfficeApp
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Limits:Enabled", "true");
+        builder.UseSetting("Limits:FlightCreation:Permits", "1000");
+        builder.UseSetting("Compat:MaxFlights", "3");
+    }
+}
+
+public sealed class TutorialFlightBoundTests(FlightBoundApp app) : IClassFixture<FlightBoundApp>
+{
+    [Fact]
+    public async Task Past_the_bound_the_oldest_flight_nobody_sits_on_makes_room_and_when_all_have_passengers_a_new_one_is_429()
+    {
+        using var client = app.CreateClient();
+        var (first, second, third, fourth, fifth) =
+            (CompatApiTests.NewFlightId('a'), CompatApiTests.NewFlightId('b'), CompatApiTests.NewFlightId('c'), CompatApiTests.NewFlightId('d'), CompatApiTests.NewFlightId('e'));
+        foreach (var flight in new[] { first, second, third })
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/seats?flightId={flight}")).StatusCode);
+        await CompatApiTests.BookSeat(client, first, """{"seatNumber":"1A","name":"Ada"}""");
+        await CompatApiTests.BookSeat(client, third, """{"seatNumber":"1A","name":"Cy"}""");
+
+        var fourthAnswer = await client.GetAsync($"/seats?flightId={fourth}");
+        await CompatApiTests.BookSeat(client, fourth, """{"seatNumber":"1A","name":"Di"}""");
+        var fifthAnswer = await client.GetAsync($"/seats?flightId={fifth}");
+        var secondAgain = await client.GetAsync($"/seats?flightId={second}");
+        var firstAgain = await client.GetFromJsonAsync<CompatSeat[]>($"/seats?flightId={first}");
+
+        Assert.Equal(HttpStatusCode.OK, fourthAnswer.StatusCode);
+        Assert.Equal([true, false, true, true, false], new[] { first, second, third, fourth, fifth }.Select(flight => CompatApiTests.FlightExists(app, flight)));
+        Assert.Equal(HttpStatusCode.TooManyRequests, fifthAnswer.StatusCode);
+        Assert.Equal("application/problem+json", fifthAnswer.Content.Headers.ContentType?.MediaType);
+        // The evicted flight's desk went with it: its id is a new flight now, and there is no room for one.
+        Assert.Equal(HttpStatusCode.TooManyRequests, secondAgain.StatusCode);
+        Assert.Equal(new CompatSeat("1A", "Ada"), firstAgain![0]);
     }
 }

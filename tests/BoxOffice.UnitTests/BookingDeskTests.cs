@@ -152,6 +152,18 @@ public sealed class BookingDeskTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_retired_event_is_forgotten_and_its_desk_stops()
+    {
+        var desk = (await _desks.FindAsync("F1", CancellationToken.None))!;
+
+        _desks.Retire("F1");
+
+        await desk.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, _desks.ActiveCount);
+        Assert.Equal(EnqueueResult.Retired, desk.TryEnqueue(Book("1A", "Ada")));
+    }
+
+    [Fact]
     public async Task Cancelling_releases_the_seats_and_publishes_the_change()
     {
         var booked = Assert.IsType<BookResult.Booked>(await Send(Book("4E", "Ada")));

@@ -100,6 +100,22 @@ public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILogger
         return retired;
     }
 
+    /// <summary>Forgets the event's desk, if this process hosts one, and retires it: for an event deleted from the store.</summary>
+    public void Retire(string eventId)
+    {
+        if (!_desks.TryRemove(eventId, out var entry) || !entry.IsValueCreated)
+            return;
+        // A desk still loading is retired once it has loaded, so that it does not outlive its entry.
+        _ = entry.Value.ContinueWith(loaded =>
+        {
+            if (loaded.IsCompletedSuccessfully && loaded.Result is { } desk)
+            {
+                desk.Retire();
+                metrics?.DesksActive.Add(-1);
+            }
+        }, TaskScheduler.Default);
+    }
+
     public async ValueTask DisposeAsync()
     {
         var desks = _desks.Values.Where(e => e.IsValueCreated && e.Value.IsCompletedSuccessfully && e.Value.Result is not null)

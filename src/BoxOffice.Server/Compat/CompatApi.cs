@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Booking;
@@ -5,6 +6,7 @@ using BoxOffice.Server.Clients;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Live;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Server.Compat;
 
@@ -17,9 +19,19 @@ public static class CompatApi
 {
     private const int MaxBodyBytes = 4 * 1024;
 
+    public static WebApplicationBuilder AddCompat(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CompatOptions>()
+            .BindConfiguration(CompatOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<TutorialFlights>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapCompatApi(this IEndpointRouteBuilder app)
     {
-        if (!app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue("Compat:Enabled", true))
+        if (!app.ServiceProvider.GetRequiredService<IOptions<CompatOptions>>().Value.Enabled)
             return app;
         var compat = app.MapGroup("").WithTags("Tutorial compatibility");
         compat.MapGet("/seats", GetSeats);
@@ -28,20 +40,24 @@ public static class CompatApi
         return app;
     }
 
-    private static async Task<IResult> GetSeats(string? flightId, EventCatalog catalog, BookingDesks desks, CancellationToken cancellationToken)
+    private static async Task<IResult> GetSeats(string? flightId, HttpContext context, TutorialFlights flights, BookingDesks desks, CancellationToken cancellationToken)
     {
         if (FlightIdError(flightId) is { } error)
             return error;
-        await EnsureFlightAsync(flightId!, catalog, desks, cancellationToken);
+        if (await FindOrCreateAsync(flightId!, context, flights, cancellationToken) is { } refusal)
+            return refusal;
         var seats = await desks.SendAsync(flightId!, new ReadSeatMap<byte[]>(map => new CompatEncoder(map).Snapshot()) { Tutorial = true }, cancellationToken);
         return seats is null ? FlightNotFound(flightId!) : TypedResults.Bytes(seats, "application/json");
     }
 
-    private static async Task<JsonHttpResult<CompatMessage>> BookSeat(
-        string? flightId, HttpRequest request, EventCatalog catalog, BookingDesks desks, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<CompatMessage>, ProblemHttpResult>> BookSeat(
+        string? flightId, HttpRequest request, TutorialFlights flights, BookingDesks desks, CancellationToken cancellationToken)
     {
         if (FlightIdError(flightId) is { } error)
             return error;
+        // Forms and text/plain are what another site can make a visitor's browser post without asking (CORS).
+        if (!IsJson(request.ContentType))
+            return Message(StatusCodes.Status415UnsupportedMediaType, "Send the body as Content-Type: application/json.");
         var body = await ReadBodyAsync(request, cancellationToken);
         if (body is null)
             return Message(StatusCodes.Status400BadRequest, "Send a JSON body such as {\"seatNumber\":\"1A\",\"name\":\"Ada\"}.");
@@ -51,7 +67,8 @@ public static class CompatApi
         if (BookingsApi.NameError(body.Name) is { } nameError)
             return Message(StatusCodes.Status400BadRequest, nameError);
 
-        await EnsureFlightAsync(flightId!, catalog, desks, cancellationToken);
+        if (await FindOrCreateAsync(flightId!, request.HttpContext, flights, cancellationToken) is { } refusal)
+            return refusal;
         var command = new BookSeats([(seatNumber, body.Name!.Trim())], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer())
         {
             Tutorial = true,
@@ -66,25 +83,32 @@ public static class CompatApi
         };
     }
 
-    private static async Task<IResult> Subscribe(string? flightId, HttpContext context, EventCatalog catalog, BookingDesks desks, ILoggerFactory loggers)
+    private static async Task<IResult> Subscribe(string? flightId, HttpContext context, TutorialFlights flights, BookingDesks desks, ILoggerFactory loggers)
     {
         if (FlightIdError(flightId) is { } error)
             return error;
-        await EnsureFlightAsync(flightId!, catalog, desks, context.RequestAborted);
-        if (await desks.FindAsync(flightId!, context.RequestAborted) is not { Definition.Tutorial: true })
-            return FlightNotFound(flightId!);
+        if (await FindOrCreateAsync(flightId!, context, flights, context.RequestAborted) is { } refusal)
+            return refusal;
         return await LiveApi.Stream(context, desks, flightId!, tutorial: true, map => new CompatEncoder(map), loggers.CreateLogger<LiveConnection>());
     }
 
-    /// <summary>
-    /// Creates the flight on first use, as the tutorial does; a flight whose desk is already up costs no write,
-    /// and neither does another event's id, which the tutorial's commands then do not find.
-    /// </summary>
-    private static async Task EnsureFlightAsync(string flightId, EventCatalog catalog, BookingDesks desks, CancellationToken cancellationToken)
-    {
-        if (await desks.FindAsync(flightId, cancellationToken) is null)
-            await catalog.CreateFlightAsync(flightId, maxFlights: null, cancellationToken);
-    }
+    /// <summary>Null when the flight is there to use; otherwise why not, as the answer to send.</summary>
+    private static async Task<Results<JsonHttpResult<CompatMessage>, ProblemHttpResult>?> FindOrCreateAsync(
+        string flightId, HttpContext context, TutorialFlights flights, CancellationToken cancellationToken) =>
+        await flights.FindOrCreateAsync(flightId, context.ClientKey(), cancellationToken) switch
+        {
+            FlightLookup.Found => null,
+            FlightLookup.RateLimited limited => ClientLimits.TooManyRequests(
+                context.Response, limited.RetryAfter, "Your address has created its share of new flights for now; wait, or use a flight that exists."),
+            FlightLookup.Full => TypedResults.Problem(
+                title: "Too many flights",
+                detail: "Every tutorial flight has passengers, so no new flight can be made now; use a flight that exists.",
+                statusCode: StatusCodes.Status429TooManyRequests),
+            _ => FlightNotFound(flightId),
+        };
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType) && string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<CompatBookRequest?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -102,9 +126,9 @@ public static class CompatApi
         }
     }
 
-    private static JsonHttpResult<CompatMessage>? FlightIdError(string? flightId) => EventCatalog.IsValidId(flightId)
+    private static JsonHttpResult<CompatMessage>? FlightIdError(string? flightId) => TutorialFlights.IsValidId(flightId)
         ? null
-        : Message(StatusCodes.Status400BadRequest, "flightId is required: 1 to 64 letters, digits, '-' or '_'.");
+        : Message(StatusCodes.Status400BadRequest, "flightId is required: 1 to 32 letters, digits, '-' or '_'.");
 
     /// <summary>Also the answer for any event that is not a tutorial flight: the tutorial's routes never show one.</summary>
     private static JsonHttpResult<CompatMessage> FlightNotFound(string flightId) =>
