@@ -20,6 +20,9 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
     /// <summary>The LISTEN/NOTIFY channel every committed batch announces itself on, as <c>eventId:version</c>.</summary>
     public const string ChangeChannel = "boxoffice_events";
 
+    /// <summary>Notified on <see cref="ChangeChannel"/> as <c>eventId:deleted</c> when an event is deleted, so other processes retire its desk.</summary>
+    public const string Deleted = "deleted";
+
     /// <summary>What <c>expect_one_row</c> (migration 0001) raises when a conditional write missed.</summary>
     private const string ConflictState = "BX409";
 
@@ -90,6 +93,11 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
         // counts and inserts never interleave, across any number of processes; desks' batches never take it.
         await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(@lock)", cancellationToken, ("lock", FlightLock));
         var creation = await StoreSql.CreateFlightAsync(connection, transaction, row, maxFlights, cancellationToken);
+        if (creation.Evicted is { } evicted)
+        {
+            await ExecuteAsync(connection, "SELECT pg_notify(@channel, @event || ':' || @deleted)", cancellationToken,
+                ("channel", ChangeChannel), ("event", evicted), ("deleted", Deleted));
+        }
         await transaction.CommitAsync(cancellationToken);
         return creation;
     }
