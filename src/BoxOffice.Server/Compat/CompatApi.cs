@@ -47,7 +47,7 @@ public static class CompatApi
         if (await FindOrCreateAsync(flightId!, context, flights, cancellationToken) is { } refusal)
             return refusal;
         var seats = await desks.SendAsync(flightId!, new ReadSeatMap<byte[]>(map => new CompatEncoder(map).Snapshot()) { Tutorial = true }, cancellationToken);
-        return seats is null ? FlightNotFound(flightId!) : TypedResults.Bytes(seats, "application/json");
+        return seats is null ? PushedOut() : TypedResults.Bytes(seats, "application/json");
     }
 
     private static async Task<Results<JsonHttpResult<CompatMessage>, ProblemHttpResult>> BookSeat(
@@ -75,7 +75,7 @@ public static class CompatApi
         };
         return await desks.SendAsync(flightId!, command, cancellationToken) switch
         {
-            null => FlightNotFound(flightId!),
+            null => PushedOut(),
             BookResult.Booked booked => Message(StatusCodes.Status200OK, $"Seat {booked.Seats[0].Seat} booked successfully"),
             BookResult.Unavailable => Message(StatusCodes.Status409Conflict, $"Seat {seatNumber} is not available"),
             BookResult.LimitReached limit => Message(StatusCodes.Status409Conflict, limit.Detail),
@@ -100,12 +100,19 @@ public static class CompatApi
             FlightLookup.Found => null,
             FlightLookup.RateLimited limited => ClientLimits.TooManyRequests(
                 context.Response, limited.RetryAfter, "Your address has created its share of new flights for now; wait, or use a flight that exists."),
-            FlightLookup.Full => TypedResults.Problem(
-                title: "Too many flights",
-                detail: "Every tutorial flight has passengers, so no new flight can be made now; use a flight that exists.",
-                statusCode: StatusCodes.Status429TooManyRequests),
+            FlightLookup.Full => TooManyFlights("Every tutorial flight has passengers, so no new flight can be made now; use a flight that exists."),
             _ => FlightNotFound(flightId),
         };
+
+    /// <summary>
+    /// A flight found or made a moment ago is gone only when newer ones pushed it out past the bound before the
+    /// request reached its desk, which takes a flood of new flights: the client is told to come back.
+    /// </summary>
+    private static ProblemHttpResult PushedOut() =>
+        TooManyFlights("New flights are being made faster than the bound allows, and this one made room for another; try again.");
+
+    private static ProblemHttpResult TooManyFlights(string detail) =>
+        TypedResults.Problem(title: "Too many flights", detail: detail, statusCode: StatusCodes.Status429TooManyRequests);
 
     private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType) && string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
