@@ -17,6 +17,7 @@ builder.AddStorage();
 builder.AddBooking();
 builder.AddCheckout();
 builder.AddLive();
+builder.AddCompat();
 builder.AddAdmin();
 builder.AddLab();
 

@@ -14,11 +14,11 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
     [Fact]
     public async Task Booking_in_one_page_turns_the_seat_unavailable_in_another_page()
     {
-        var flightId = BoxOfficeSite.NewId("flight");
+        var eventId = await NewFreeEventAsync();
         await using var visitorA = await site.NewVisitorAsync();
         await using var visitorB = await site.NewVisitorAsync();
-        var pageA = await OpenFlightAsync(visitorA, flightId);
-        var pageB = await OpenFlightAsync(visitorB, flightId);
+        var pageA = await OpenAsync(visitorA, $"/events/{eventId}");
+        var pageB = await OpenAsync(visitorB, $"/events/{eventId}");
         await MarkAsNotReloadedAsync(pageB);
 
         await BookThroughDialogAsync(pageA, "3C", "Ada Lovelace");
@@ -31,15 +31,37 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
     }
 
     [Fact]
+    public async Task A_tutorial_flight_books_through_the_tutorials_routes_and_shows_up_live_in_another_page()
+    {
+        var flightId = BoxOfficeSite.NewId("flight")[..32];
+        await using var visitorA = await site.NewVisitorAsync();
+        await using var visitorB = await site.NewVisitorAsync();
+        var pageA = await OpenAsync(visitorA, $"/?flightId={flightId}");
+        var pageB = await OpenAsync(visitorB, $"/?flightId={flightId}");
+        await MarkAsNotReloadedAsync(pageB);
+
+        await BookThroughDialogAsync(pageA, "3C", "Ada Lovelace");
+        await BookThroughDialogAsync(pageA, "7F", "Ada Lovelace");
+
+        await Expect(pageA.GetByRole(AriaRole.Status)).ToHaveTextAsync("Seat 7F booked successfully");
+        await Expect(pageA.GetByText("Manage token:")).ToBeHiddenAsync();
+        await Expect(Seat(pageB, "7F", "booked")).ToBeDisabledAsync(new() { Timeout = LiveTimeoutMs });
+        // The tutorial's rule: a passenger who books again moves, so 3C is free again.
+        await Expect(Seat(pageB, "3C", "available")).ToBeEnabledAsync();
+        await Expect(pageB.GetByText("59 of 60 seats available")).ToBeVisibleAsync();
+        Assert.True(await WasNotReloadedAsync(pageB));
+    }
+
+    [Fact]
     public async Task Booking_through_the_api_shows_up_live_in_an_open_page()
     {
-        var flightId = BoxOfficeSite.NewId("flight");
+        var eventId = await NewFreeEventAsync();
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenFlightAsync(visitor, flightId);
+        var page = await OpenAsync(visitor, $"/events/{eventId}");
         await MarkAsNotReloadedAsync(page);
 
         using var response = await site.Api.PostAsJsonAsync(
-            $"/api/events/{flightId}/bookings",
+            $"/api/events/{eventId}/bookings",
             new { seats = new[] { new { seat = "7F", name = "Grace Hopper" } } },
             TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -53,9 +75,9 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
     public async Task A_name_that_looks_like_html_is_shown_as_text()
     {
         const string Name = "<img src=x onerror=alert(1)>";
-        var flightId = BoxOfficeSite.NewId("flight");
+        var eventId = await NewFreeEventAsync();
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenFlightAsync(visitor, flightId);
+        var page = await OpenAsync(visitor, $"/events/{eventId}");
         var alerts = 0;
         page.Dialog += (_, dialog) => alerts++;
 
@@ -69,15 +91,15 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
     [Fact]
     public async Task A_seat_taken_while_the_dialog_is_open_is_refused_with_the_reason()
     {
-        var flightId = BoxOfficeSite.NewId("flight");
+        var eventId = await NewFreeEventAsync();
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenFlightAsync(visitor, flightId);
+        var page = await OpenAsync(visitor, $"/events/{eventId}");
         await Seat(page, "5B", "available").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Book seat 5B" });
         await dialog.GetByLabel("Name").FillAsync("Ada Lovelace");
 
         using var response = await site.Api.PostAsJsonAsync(
-            $"/api/events/{flightId}/bookings",
+            $"/api/events/{eventId}/bookings",
             new { seats = new[] { new { seat = "5B", name = "Grace Hopper" } } },
             TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -90,12 +112,19 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
     private static ILocator Seat(IPage page, string label, string status) =>
         page.GetByRole(AriaRole.Button, new() { Name = $"Seat {label}, {status}", Exact = true });
 
-    /// <summary>The tutorial's address for a flight; the flight is created on first use.</summary>
-    private static async Task<IPage> OpenFlightAsync(IBrowserContext visitor, string flightId)
+    /// <summary>A free A320, like a tutorial flight but reachable through the API.</summary>
+    private async Task<string> NewFreeEventAsync()
+    {
+        var id = BoxOfficeSite.NewId("plane");
+        await site.CreateEventAsync(new { id, title = "Plane", layout = new { template = "a320" } });
+        return id;
+    }
+
+    /// <summary>Opens the page once its live feed is up: until then a change could reach it only through its first snapshot.</summary>
+    private static async Task<IPage> OpenAsync(IBrowserContext visitor, string path)
     {
         var page = await visitor.NewPageAsync();
-        await page.GotoAsync($"/?flightId={flightId}");
-        // Until the feed is live a change could reach the page only through its first snapshot, not as a live update.
+        await page.GotoAsync(path);
         await Expect(page.GetByText("Live", new() { Exact = true })).ToBeVisibleAsync();
         return page;
     }

@@ -35,6 +35,16 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
         return id;
     }
 
+    private Task<FlightCreation> CreateFlightAsync(string id, int maxFlights, long createdAtMs = 1_000) => Store.CreateFlightAsync(
+        new EventRow(id, $"Flight {id}", """{"template":"a320"}""", new Dictionary<string, long> { ["standard"] = 0 }, "EUR", 60, 60, 0, createdAtMs, Tutorial: true),
+        maxFlights,
+        CancellationToken.None);
+
+    private static string NewFlightId() => $"fl-{Guid.NewGuid():N}"[..20];
+
+    /// <summary>The bound counts every tutorial flight in the database: earlier tests' flights become ordinary events, so a test starts from none.</summary>
+    private Task ForgetEarlierFlightsAsync() => fixture.ExecuteSqlAsync("UPDATE events SET tutorial = FALSE WHERE tutorial");
+
     private static CommitBatch Batch(string eventId, long from, params StoreWrite[] writes) => new(
         eventId,
         from,
@@ -326,6 +336,71 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
 
         await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(second));
         Assert.Single((await LoadAsync(id)).Orders);
+    }
+
+    [Fact]
+    public async Task Past_the_flight_bound_the_oldest_flight_without_a_live_claim_makes_room_with_its_seats_and_bookings()
+    {
+        await ForgetEarlierFlightsAsync();
+        var (booked, movedAway, idle, next) = (NewFlightId(), NewFlightId(), NewFlightId(), NewFlightId());
+        Assert.Equal(new FlightCreation(FlightOutcome.Created), await CreateFlightAsync(booked, 3, createdAtMs: 1));
+        Assert.Equal(new FlightCreation(FlightOutcome.Created), await CreateFlightAsync(movedAway, 3, createdAtMs: 2));
+        Assert.Equal(new FlightCreation(FlightOutcome.Created), await CreateFlightAsync(idle, 3, createdAtMs: 3));
+        var (ada, bob) = (NewReference(), NewReference());
+        await CommitAsync(Batch(booked, 0, Booking(ada, ("1A", "Ada"))));
+        // Bob booked and moved on: his seat row, claim and cancelled booking stay behind, but no live claim.
+        await CommitAsync(Batch(movedAway, 0, Booking(bob, ("2B", "Bob"))));
+        await CommitAsync(Batch(movedAway, 1, new ReleaseSeat("2B", bob), new CancelBooking(bob)));
+
+        var creation = await CreateFlightAsync(next, 3, createdAtMs: 4);
+
+        Assert.Equal(new FlightCreation(FlightOutcome.Created, Evicted: movedAway), creation);
+        Assert.Null(await Store.LoadEventAsync(movedAway, CancellationToken.None));
+        Assert.Null(await Store.GetBookingAsync(bob, CancellationToken.None));
+        Assert.Equal([new StoredSeat("1A", "booked", ada, "Ada")], (await LoadAsync(booked)).Seats);
+        Assert.True((await LoadAsync(idle)).Event.Tutorial);
+        Assert.True((await LoadAsync(next)).Event.Tutorial);
+    }
+
+    [Fact]
+    public async Task A_full_house_of_flights_refuses_a_new_one_and_a_taken_id_is_never_replaced()
+    {
+        await ForgetEarlierFlightsAsync();
+        var (first, second, refused) = (NewFlightId(), NewFlightId(), NewFlightId());
+        await CreateFlightAsync(first, 2);
+        await CreateFlightAsync(second, 2);
+        await CommitAsync(Batch(first, 0, Booking(NewReference(), ("1A", "Ada"))));
+        await CommitAsync(Batch(second, 0, Booking(NewReference(), ("1A", "Bob"))));
+        var eventId = await NewEventAsync();
+
+        Assert.Equal(new FlightCreation(FlightOutcome.Full), await CreateFlightAsync(refused, 2));
+        Assert.Equal(new FlightCreation(FlightOutcome.IdTaken), await CreateFlightAsync(first, 2));
+        Assert.Equal(new FlightCreation(FlightOutcome.IdTaken), await CreateFlightAsync(eventId, 10));
+
+        Assert.Null(await Store.LoadEventAsync(refused, CancellationToken.None));
+        Assert.Single((await LoadAsync(first)).Seats);
+        var stored = (await LoadAsync(eventId)).Event;
+        Assert.Equal(($"Event {eventId}", false, 0L), (stored.Title, stored.Tutorial, stored.Version));
+    }
+
+    [Fact]
+    public async Task Flights_created_at_the_same_time_never_outnumber_the_bound()
+    {
+        await ForgetEarlierFlightsAsync();
+        var ids = Enumerable.Range(0, 20).Select(_ => NewFlightId()).ToArray();
+
+        var creations = await Task.WhenAll(ids.Select(id => CreateFlightAsync(id, 5)));
+
+        Assert.All(creations, creation => Assert.Equal(FlightOutcome.Created, creation.Outcome));
+        var evicted = creations.Select(creation => creation.Evicted).OfType<string>().ToArray();
+        Assert.Equal(15, evicted.Distinct().Count());
+        var remaining = new List<string>();
+        foreach (var id in ids)
+        {
+            if (await Store.LoadEventAsync(id, CancellationToken.None) is not null)
+                remaining.Add(id);
+        }
+        Assert.Equal(ids.Except(evicted).Order(), remaining.Order());
     }
 
     [Fact]

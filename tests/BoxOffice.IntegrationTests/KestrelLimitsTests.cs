@@ -11,10 +11,12 @@ namespace BoxOffice.IntegrationTests;
 /// <summary>Limits that only real Kestrel enforces; the in-memory test host does not.</summary>
 public sealed class KestrelLimitsTests : IAsyncLifetime
 {
+    private const string AdminToken = "limits-admin-token-of-32-characters";
+
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"boxoffice-limits-{Guid.NewGuid():N}.db");
     private ServerProcess? _server;
 
-    public async ValueTask InitializeAsync() => _server = await ServerProcess.StartAsync(_databasePath, "limits-admin-token-of-32-characters");
+    public async ValueTask InitializeAsync() => _server = await ServerProcess.StartAsync(_databasePath, AdminToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -23,11 +25,18 @@ public sealed class KestrelLimitsTests : IAsyncLifetime
             File.Delete(_databasePath + suffix);
     }
 
+    private async Task CreateEventAsync(string eventId)
+    {
+        using var client = _server!.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+        (await client.PostAsJsonAsync("/api/events", new { id = eventId, title = eventId, layout = new { template = "a320" } })).EnsureSuccessStatusCode();
+    }
+
     [Fact]
     public async Task Oversized_booking_bodies_are_refused_with_413()
     {
         using var client = _server!.CreateClient();
-        await client.GetAsync("/seats?flightId=limits");
+        await CreateEventAsync("limits");
         var body = "{\"seats\":[{\"seat\":\"1A\",\"name\":\"" + new string('x', 100 * 1024) + "\"}]}";
 
         var response = await client.PostAsync("/api/events/limits/bookings", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -42,7 +51,7 @@ public sealed class KestrelLimitsTests : IAsyncLifetime
     public async Task Large_custom_layouts_may_exceed_the_default_body_limit()
     {
         using var client = _server!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", "limits-admin-token-of-32-characters");
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
         var rows = Enumerable.Range(1, 40).Select(row => new
         {
             name = $"{row}",
@@ -57,10 +66,9 @@ public sealed class KestrelLimitsTests : IAsyncLifetime
     [Fact]
     public async Task Oversized_websocket_messages_close_the_connection()
     {
-        using var client = _server!.CreateClient();
-        await client.GetAsync("/seats?flightId=ws-limit");
+        await CreateEventAsync("ws-limit");
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{_server.Address.Authority}/api/events/ws-limit/live"), CancellationToken.None);
+        await socket.ConnectAsync(new Uri($"ws://{_server!.Address.Authority}/api/events/ws-limit/live"), CancellationToken.None);
         var buffer = new byte[64 * 1024];
         await socket.ReceiveAsync(buffer, CancellationToken.None);
 

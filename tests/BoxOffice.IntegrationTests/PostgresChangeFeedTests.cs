@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Storage.Postgres;
+using Microsoft.AspNetCore.Hosting;
 
 namespace BoxOffice.IntegrationTests;
 
@@ -47,6 +49,29 @@ public class PostgresChangeFeedTests(PostgresBoxOfficeApp app) : IClassFixture<P
         var delta = (await socket.ReceiveJsonAsync()).Deserialize<LiveDelta>(JsonSerializerOptions.Web)!;
         Assert.Equal((snapshot.Version, snapshot.Version + 1), (delta.FromVersion, delta.ToVersion));
         Assert.Equal([new SeatChangeView("3C", "booked")], delta.Changes);
+    }
+
+    [Fact]
+    public async Task A_tutorial_flight_evicted_through_one_server_has_its_desk_retired_in_the_other()
+    {
+        // Room for one flight: the second flight evicts the first, which nobody sits on.
+        static void OneFlight(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Limits:Enabled", "true");
+            builder.UseSetting("Compat:MaxFlights", "1");
+        }
+        await using var first = app.WithWebHostBuilder(OneFlight);
+        await using var second = app.WithWebHostBuilder(OneFlight);
+        var (evicted, next) = (CompatApiTests.NewFlightId('a'), CompatApiTests.NewFlightId('b'));
+        using var socket = await second.Server.CreateWebSocketClient().ConnectAsync(new Uri(second.Server.BaseAddress, $"/ws?flightId={evicted}"), CancellationToken.None);
+        await socket.ReceiveJsonAsync();
+
+        using var client = first.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/seats?flightId={next}")).StatusCode);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var closed = await socket.ReceiveAsync(new byte[1024], timeout.Token);
+        Assert.Equal((WebSocketMessageType.Close, WebSocketCloseStatus.EndpointUnavailable), (closed.MessageType, closed.CloseStatus));
     }
 
     [Fact]

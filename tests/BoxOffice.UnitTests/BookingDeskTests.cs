@@ -16,15 +16,20 @@ public sealed class BookingDeskTests : IAsyncDisposable
     public BookingDeskTests()
     {
         _desks = new BookingDesks(_store, _time, NullLoggerFactory.Instance);
-        new EventCatalog(_store, _time).EnsureFlightAsync("F1", CancellationToken.None).GetAwaiter().GetResult();
+        var catalog = new EventCatalog(_store, _time);
+        var a320 = new EventDefinition("F1", "Flight F1", Templates.A320(), new Dictionary<string, long> { ["standard"] = 0 }, "EUR");
+        catalog.CreateAsync(a320, """{"template":"a320"}""", CancellationToken.None).GetAwaiter().GetResult();
+        catalog.CreateFlightAsync("T1", maxFlights: null, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public ValueTask DisposeAsync() => _desks.DisposeAsync();
 
-    private static BookSeats Book(string seat, string name, bool move = false) =>
-        new([(seat, name)], ManageTokens.NewReference(), ManageTokens.Hash("token"), Buyers.Uncapped, move);
+    private static BookSeats Book(string seat, string name, bool tutorial = false) =>
+        new([(seat, name)], ManageTokens.NewReference(), ManageTokens.Hash("token"), Buyers.Uncapped) { Tutorial = tutorial };
 
     private Task<BookResult?> Send(BookSeats command) => _desks.SendAsync("F1", command, CancellationToken.None);
+
+    private Task<BookResult?> SendToFlight(BookSeats command) => _desks.SendAsync("T1", command, CancellationToken.None);
 
     [Fact]
     public async Task Queued_commands_are_validated_in_order_and_committed_as_one_batch()
@@ -112,14 +117,50 @@ public sealed class BookingDeskTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_passenger_who_books_again_moves_to_the_new_seat()
+    public async Task A_passenger_who_books_again_on_a_tutorial_flight_moves_to_the_new_seat_and_the_old_booking_is_cancelled()
     {
-        await Send(Book("1A", "Ada", move: true));
-        await Send(Book("2C", "Ada", move: true));
+        var first = Assert.IsType<BookResult.Booked>(await SendToFlight(Book("1A", "Ada", tutorial: true)));
+        await SendToFlight(Book("2C", "Ada", tutorial: true));
 
-        var occupants = await _desks.SendAsync("F1", new ReadSeatMap<string>(map => $"{map.OccupantOf(0)}|{map.OccupantOf(8)}"), CancellationToken.None);
+        var occupants = await _desks.SendAsync("T1", new ReadSeatMap<string>(map => $"{map.OccupantOf(0)}|{map.OccupantOf(8)}") { Tutorial = true }, CancellationToken.None);
         Assert.Equal("|Ada", occupants);
         Assert.Contains(_store.Commits[^1].Writes, write => write is ReleaseSeat { Seat: "1A" });
+        Assert.Contains(new CancelBooking(first.Reference), _store.Commits[^1].Writes);
+    }
+
+    [Fact]
+    public async Task The_same_name_on_an_ordinary_event_is_another_passenger()
+    {
+        await Send(Book("1A", "Ada"));
+        await Send(Book("2C", "Ada"));
+
+        var occupants = await _desks.SendAsync("F1", new ReadSeatMap<string>(map => $"{map.OccupantOf(0)}|{map.OccupantOf(8)}"), CancellationToken.None);
+        Assert.Equal("Ada|Ada", occupants);
+    }
+
+    [Fact]
+    public async Task A_tutorial_flight_takes_only_the_tutorials_commands_and_other_events_never_take_them()
+    {
+        Assert.Null(await SendToFlight(Book("1A", "Ada")));
+        Assert.Null(await _desks.SendAsync("T1", new ReadSeatMap<string>(map => map.EncodeStatuses()), CancellationToken.None));
+        Assert.Null(await Send(Book("1A", "Ada", tutorial: true)));
+        Assert.Null(await _desks.SendAsync("F1", new ReadSeatMap<string>(map => map.EncodeStatuses()) { Tutorial = true }, CancellationToken.None));
+
+        Assert.IsType<BookResult.Booked>(await SendToFlight(Book("1A", "Ada", tutorial: true)));
+        Assert.IsType<BookResult.Booked>(await Send(Book("1A", "Ada")));
+        Assert.Equal(2, _store.Commits.Count);
+    }
+
+    [Fact]
+    public async Task A_retired_event_is_forgotten_and_its_desk_stops()
+    {
+        var desk = (await _desks.FindAsync("F1", CancellationToken.None))!;
+
+        _desks.Retire("F1");
+
+        await desk.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, _desks.ActiveCount);
+        Assert.Equal(EnqueueResult.Retired, desk.TryEnqueue(Book("1A", "Ada")));
     }
 
     [Fact]

@@ -15,14 +15,14 @@ public sealed class CatchUpTests : IAsyncDisposable
     public CatchUpTests()
     {
         _desks = new BookingDesks(_store, new ManualTime(), NullLoggerFactory.Instance);
-        new EventCatalog(_store, new ManualTime()).EnsureFlightAsync("F1", CancellationToken.None).GetAwaiter().GetResult();
+        new EventCatalog(_store, new ManualTime()).CreateFlightAsync("F1", maxFlights: null, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public ValueTask DisposeAsync() => _desks.DisposeAsync();
 
     private Task<BookResult?> Send(DeskCommand<BookResult> command) => _desks.SendAsync("F1", command, CancellationToken.None);
 
-    private static BookSeats Book(string seat, string name) => new([(seat, name)], ManageTokens.NewReference(), "hash", Buyers.Uncapped);
+    private static BookSeats Book(string seat, string name) => new([(seat, name)], ManageTokens.NewReference(), "hash", Buyers.Uncapped) { Tutorial = true };
 
     /// <summary>What another process's desk would commit: a booking of one seat, from the version the store is at.</summary>
     private async Task OtherProcessBooksAsync(string seat, string name)
@@ -32,7 +32,7 @@ public sealed class CatchUpTests : IAsyncDisposable
         await _store.CommitAsync(new CommitBatch("F1", version, version + 1, -1, 0, [new InsertBooking(reference, "hash"), new ClaimSeat(seat, reference, name)]), CancellationToken.None);
     }
 
-    private Task<T?> Read<T>(Func<SeatMap, T> read) where T : class => _desks.SendAsync("F1", new ReadSeatMap<T>(read), CancellationToken.None);
+    private Task<T?> Read<T>(Func<SeatMap, T> read) where T : class => _desks.SendAsync("F1", new ReadSeatMap<T>(read) { Tutorial = true }, CancellationToken.None);
 
     [Fact]
     public async Task A_catch_up_brings_another_processs_commit_into_the_map_and_publishes_it_as_one_delta()

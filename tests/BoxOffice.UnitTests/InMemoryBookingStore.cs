@@ -33,6 +33,9 @@ internal sealed class InMemoryBookingStore : IBookingStore
             return Task.FromResult(_events.TryAdd(row.Id, row));
     }
 
+    public Task<FlightCreation> CreateFlightAsync(EventRow row, int maxFlights, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests create flights without a bound.");
+
     public Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken)
     {
         lock (_gate)

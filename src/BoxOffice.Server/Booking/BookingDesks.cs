@@ -15,14 +15,18 @@ public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILogger
 
     public int ActiveCount => _desks.Count;
 
-    /// <summary>Sends a command to the event's desk and waits for its committed answer; null when the event does not exist.</summary>
+    /// <summary>
+    /// Sends a command to the event's desk and waits for its committed answer; null when the event does not
+    /// exist, or is a tutorial flight and the command is not from the tutorial's routes, or the other way round.
+    /// </summary>
     public async Task<TResult?> SendAsync<TResult>(string eventId, DeskCommand<TResult> command, CancellationToken cancellationToken)
         where TResult : class
     {
         while (true)
         {
             var desk = await FindAsync(eventId, cancellationToken);
-            if (desk is null)
+            // Every request reaches a desk through here, so no route can forget the check; a desk's definition never changes.
+            if (desk is null || desk.Definition.Tutorial != command.Tutorial)
                 return null;
             switch (desk.TryEnqueue(command))
             {
@@ -98,6 +102,22 @@ public sealed class BookingDesks(IBookingStore store, TimeProvider time, ILogger
             }
         }
         return retired;
+    }
+
+    /// <summary>Forgets the event's desk, if this process hosts one, and retires it: for an event deleted from the store.</summary>
+    public void Retire(string eventId)
+    {
+        if (!_desks.TryRemove(eventId, out var entry) || !entry.IsValueCreated)
+            return;
+        // A desk still loading is retired once it has loaded, so that it does not outlive its entry.
+        _ = entry.Value.ContinueWith(loaded =>
+        {
+            if (loaded.IsCompletedSuccessfully && loaded.Result is { } desk)
+            {
+                desk.Retire();
+                metrics?.DesksActive.Add(-1);
+            }
+        }, TaskScheduler.Default);
     }
 
     public async ValueTask DisposeAsync()

@@ -12,6 +12,12 @@ public abstract class DeskCommand
     /// <summary>Reads are answered from committed state, before the batch's writes are staged.</summary>
     internal virtual bool IsRead => false;
 
+    /// <summary>
+    /// Sent by the tutorial's routes. Tutorial flights take only such commands and other events never do:
+    /// <see cref="BookingDesks.SendAsync"/> answers as for an unknown event otherwise.
+    /// </summary>
+    public bool Tutorial { get; init; }
+
     internal abstract void Stage(SeatMap map, BatchPlan plan);
 
     internal abstract void Acknowledge();
@@ -66,16 +72,15 @@ public abstract record BookResult
 }
 
 /// <summary>
-/// Books every listed seat or none. With <paramref name="movePassengers"/> (the tutorial's rule), a
-/// passenger who already sits somewhere on the event gives that seat up in the same commit, and the
-/// booking it belonged to is cancelled: a tutorial booking is always one seat.
+/// Books every listed seat or none. A <see cref="DeskCommand.Tutorial"/> booking follows the tutorial's rule:
+/// a passenger who already sits somewhere on the flight gives that seat up in the same commit, and the
+/// booking it belonged to is cancelled (a tutorial booking is always one seat).
 /// </summary>
 public sealed class BookSeats(
     IReadOnlyList<(string Seat, string Name)> seats,
     string reference,
     string manageTokenHash,
-    Buyer buyer,
-    bool movePassengers = false) : DeskCommand<BookResult>
+    Buyer buyer) : DeskCommand<BookResult>
 {
     protected override BookResult Decide(SeatMap map, BatchPlan plan)
     {
@@ -85,7 +90,7 @@ public sealed class BookSeats(
         if (refusal is not null)
             return refusal;
 
-        var moving = movePassengers
+        var moving = Tutorial
             ? seats.Select(seat => map.SeatOccupiedBy(seat.Name)).Where(previous => previous >= 0).Distinct().ToArray()
             : [];
         // Decided before anything is staged: a refusal must leave the plan as it found it.

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Booking;
@@ -5,21 +6,32 @@ using BoxOffice.Server.Clients;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Live;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Server.Compat;
 
 /// <summary>
 /// The routes of the Durable Objects seat-booking tutorial, unchanged, so its page and scripts work
 /// against BoxOffice. Unlike the main API they show occupants' names: that is the tutorial's contract,
-/// and <c>Compat:Enabled=false</c> turns it off.
+/// so they serve tutorial flights only, which nothing else serves, and <c>Compat:Enabled=false</c> turns them off.
 /// </summary>
 public static class CompatApi
 {
     private const int MaxBodyBytes = 4 * 1024;
 
+    public static WebApplicationBuilder AddCompat(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CompatOptions>()
+            .BindConfiguration(CompatOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<TutorialFlights>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapCompatApi(this IEndpointRouteBuilder app)
     {
-        if (!app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue("Compat:Enabled", true))
+        if (!app.ServiceProvider.GetRequiredService<IOptions<CompatOptions>>().Value.Enabled)
             return app;
         var compat = app.MapGroup("").WithTags("Tutorial compatibility");
         compat.MapGet("/seats", GetSeats);
@@ -28,20 +40,24 @@ public static class CompatApi
         return app;
     }
 
-    private static async Task<IResult> GetSeats(string? flightId, EventCatalog catalog, BookingDesks desks, CancellationToken cancellationToken)
+    private static async Task<IResult> GetSeats(string? flightId, HttpContext context, TutorialFlights flights, BookingDesks desks, CancellationToken cancellationToken)
     {
         if (FlightIdError(flightId) is { } error)
             return error;
-        await EnsureFlightAsync(flightId!, catalog, desks, cancellationToken);
-        var seats = await desks.SendAsync(flightId!, new ReadSeatMap<byte[]>(map => new CompatEncoder(map).Snapshot()), cancellationToken);
-        return TypedResults.Bytes(seats!, "application/json");
+        if (await FindOrCreateAsync(flightId!, context, flights, cancellationToken) is { } refusal)
+            return refusal;
+        var seats = await desks.SendAsync(flightId!, new ReadSeatMap<byte[]>(map => new CompatEncoder(map).Snapshot()) { Tutorial = true }, cancellationToken);
+        return seats is null ? PushedOut() : TypedResults.Bytes(seats, "application/json");
     }
 
-    private static async Task<JsonHttpResult<CompatMessage>> BookSeat(
-        string? flightId, HttpRequest request, EventCatalog catalog, BookingDesks desks, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<CompatMessage>, ProblemHttpResult>> BookSeat(
+        string? flightId, HttpRequest request, TutorialFlights flights, BookingDesks desks, CancellationToken cancellationToken)
     {
         if (FlightIdError(flightId) is { } error)
             return error;
+        // Forms and text/plain are what another site can make a visitor's browser post without asking (CORS).
+        if (!IsJson(request.ContentType))
+            return Message(StatusCodes.Status415UnsupportedMediaType, "Send the body as Content-Type: application/json.");
         var body = await ReadBodyAsync(request, cancellationToken);
         if (body is null)
             return Message(StatusCodes.Status400BadRequest, "Send a JSON body such as {\"seatNumber\":\"1A\",\"name\":\"Ada\"}.");
@@ -51,10 +67,15 @@ public static class CompatApi
         if (!PersonNames.TryNormalize(body.Name, out var name))
             return Message(StatusCodes.Status400BadRequest, PersonNames.Rule);
 
-        await EnsureFlightAsync(flightId!, catalog, desks, cancellationToken);
-        var command = new BookSeats([(seatNumber, name)], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer(), movePassengers: true);
+        if (await FindOrCreateAsync(flightId!, request.HttpContext, flights, cancellationToken) is { } refusal)
+            return refusal;
+        var command = new BookSeats([(seatNumber, name)], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer())
+        {
+            Tutorial = true,
+        };
         return await desks.SendAsync(flightId!, command, cancellationToken) switch
         {
+            null => PushedOut(),
             BookResult.Booked booked => Message(StatusCodes.Status200OK, $"Seat {booked.Seats[0].Seat} booked successfully"),
             BookResult.Unavailable => Message(StatusCodes.Status409Conflict, $"Seat {seatNumber} is not available"),
             BookResult.LimitReached limit => Message(StatusCodes.Status409Conflict, limit.Detail),
@@ -62,20 +83,39 @@ public static class CompatApi
         };
     }
 
-    private static async Task<IResult> Subscribe(string? flightId, HttpContext context, EventCatalog catalog, BookingDesks desks, ILoggerFactory loggers)
+    private static async Task<IResult> Subscribe(string? flightId, HttpContext context, TutorialFlights flights, BookingDesks desks, ILoggerFactory loggers)
     {
         if (FlightIdError(flightId) is { } error)
             return error;
-        await EnsureFlightAsync(flightId!, catalog, desks, context.RequestAborted);
-        return await LiveApi.Stream(context, desks, flightId!, map => new CompatEncoder(map), loggers.CreateLogger<LiveConnection>());
+        if (await FindOrCreateAsync(flightId!, context, flights, context.RequestAborted) is { } refusal)
+            return refusal;
+        return await LiveApi.Stream(context, desks, flightId!, tutorial: true, map => new CompatEncoder(map), loggers.CreateLogger<LiveConnection>());
     }
 
-    /// <summary>Creates the flight on first use, as the tutorial does; a flight whose desk is already up costs no write.</summary>
-    private static async Task EnsureFlightAsync(string flightId, EventCatalog catalog, BookingDesks desks, CancellationToken cancellationToken)
-    {
-        if (await desks.FindAsync(flightId, cancellationToken) is null)
-            await catalog.EnsureFlightAsync(flightId, cancellationToken);
-    }
+    /// <summary>Null when the flight is there to use; otherwise why not, as the answer to send.</summary>
+    private static async Task<Results<JsonHttpResult<CompatMessage>, ProblemHttpResult>?> FindOrCreateAsync(
+        string flightId, HttpContext context, TutorialFlights flights, CancellationToken cancellationToken) =>
+        await flights.FindOrCreateAsync(flightId, context.ClientKey(), cancellationToken) switch
+        {
+            FlightLookup.Found => null,
+            FlightLookup.RateLimited limited => ClientLimits.TooManyRequests(
+                context.Response, limited.RetryAfter, "Your address has created its share of new flights for now; wait, or use a flight that exists."),
+            FlightLookup.Full => TooManyFlights("Every tutorial flight has passengers, so no new flight can be made now; use a flight that exists."),
+            _ => FlightNotFound(flightId),
+        };
+
+    /// <summary>
+    /// A flight found or made a moment ago is gone only when newer ones pushed it out past the bound before the
+    /// request reached its desk, which takes a flood of new flights: the client is told to come back.
+    /// </summary>
+    private static ProblemHttpResult PushedOut() =>
+        TooManyFlights("New flights are being made faster than the bound allows, and this one made room for another; try again.");
+
+    private static ProblemHttpResult TooManyFlights(string detail) =>
+        TypedResults.Problem(title: "Too many flights", detail: detail, statusCode: StatusCodes.Status429TooManyRequests);
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType) && string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<CompatBookRequest?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -93,9 +133,13 @@ public static class CompatApi
         }
     }
 
-    private static JsonHttpResult<CompatMessage>? FlightIdError(string? flightId) => EventCatalog.IsValidId(flightId)
+    private static JsonHttpResult<CompatMessage>? FlightIdError(string? flightId) => TutorialFlights.IsValidId(flightId)
         ? null
-        : Message(StatusCodes.Status400BadRequest, "flightId is required: 1 to 64 letters, digits, '-' or '_'.");
+        : Message(StatusCodes.Status400BadRequest, "flightId is required: 1 to 32 letters, digits, '-' or '_'.");
+
+    /// <summary>Also the answer for any event that is not a tutorial flight: the tutorial's routes never show one.</summary>
+    private static JsonHttpResult<CompatMessage> FlightNotFound(string flightId) =>
+        Message(StatusCodes.Status404NotFound, $"There is no flight {flightId}.");
 
     private static JsonHttpResult<CompatMessage> Message(int status, string message) =>
         TypedResults.Json(new CompatMessage(message, status), ServerJson.Default.CompatMessage, statusCode: status);

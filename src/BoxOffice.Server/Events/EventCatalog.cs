@@ -13,10 +13,32 @@ public sealed partial class EventCatalog(IBookingStore store, TimeProvider time)
 
     public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
 
-    public async Task<bool> CreateAsync(EventDefinition definition, string layoutJson, CancellationToken cancellationToken)
+    public Task<bool> CreateAsync(EventDefinition definition, string layoutJson, CancellationToken cancellationToken) =>
+        store.CreateEventAsync(ToRow(definition, layoutJson), cancellationToken);
+
+    /// <summary>
+    /// The tutorial creates a flight on first use: an A320 with free seating, marked as a tutorial flight. With
+    /// <paramref name="maxFlights"/>, past that many flights the oldest one nobody sits on makes room, or none is created.
+    /// </summary>
+    public async Task<FlightCreation> CreateFlightAsync(string flightId, int? maxFlights, CancellationToken cancellationToken)
+    {
+        var definition = new EventDefinition(
+            flightId,
+            $"Flight {flightId}",
+            Templates.A320(),
+            new Dictionary<string, long> { [LayoutParser.DefaultCategory] = 0 },
+            DefaultCurrency,
+            Tutorial: true);
+        var row = ToRow(definition, A320LayoutJson);
+        if (maxFlights is { } max)
+            return await store.CreateFlightAsync(row, max, cancellationToken);
+        return new FlightCreation(await store.CreateEventAsync(row, cancellationToken) ? FlightOutcome.Created : FlightOutcome.IdTaken);
+    }
+
+    private EventRow ToRow(EventDefinition definition, string layoutJson)
     {
         var blocked = definition.Layout.Seats.Count(seat => seat.Flags.HasFlag(SeatFeatures.Blocked));
-        var row = new EventRow(
+        return new EventRow(
             definition.Id,
             definition.Title,
             layoutJson,
@@ -25,20 +47,8 @@ public sealed partial class EventCatalog(IBookingStore store, TimeProvider time)
             definition.Layout.Count,
             definition.Layout.Count - blocked,
             Version: 0,
-            time.GetUtcNow().ToUnixTimeMilliseconds());
-        return await store.CreateEventAsync(row, cancellationToken);
-    }
-
-    /// <summary>The tutorial creates a flight on first use: an A320 with free seating.</summary>
-    public Task EnsureFlightAsync(string flightId, CancellationToken cancellationToken)
-    {
-        var definition = new EventDefinition(
-            flightId,
-            $"Flight {flightId}",
-            Templates.A320(),
-            new Dictionary<string, long> { [LayoutParser.DefaultCategory] = 0 },
-            DefaultCurrency);
-        return CreateAsync(definition, A320LayoutJson, cancellationToken);
+            time.GetUtcNow().ToUnixTimeMilliseconds(),
+            definition.Tutorial);
     }
 
     public static EventDefinition ToDefinition(EventRow row)
@@ -46,7 +56,7 @@ public sealed partial class EventCatalog(IBookingStore store, TimeProvider time)
         using var document = JsonDocument.Parse(row.LayoutJson);
         var parsed = LayoutParser.Parse(document.RootElement);
         var layout = parsed.Layout ?? throw new InvalidDataException($"Stored layout of event {row.Id} is invalid: {string.Join(" ", parsed.Errors)}");
-        return new EventDefinition(row.Id, row.Title, layout, row.Prices, row.Currency);
+        return new EventDefinition(row.Id, row.Title, layout, row.Prices, row.Currency, row.Tutorial);
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]

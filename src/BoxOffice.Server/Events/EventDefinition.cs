@@ -1,12 +1,16 @@
 namespace BoxOffice.Server.Events;
 
-/// <summary>What an event is, apart from its seats' changing state: title, venue and prices per category.</summary>
+/// <summary>
+/// What an event is, apart from its seats' changing state: title, venue and prices per category.
+/// A <see cref="Tutorial"/> flight is reachable only through the tutorial's routes, and every other event never through them.
+/// </summary>
 public sealed record EventDefinition(
     string Id,
     string Title,
     Layout Layout,
     IReadOnlyDictionary<string, long> Prices,
-    string Currency)
+    string Currency,
+    bool Tutorial = false)
 {
     /// <summary>Paid events sell through checkout (hold, pay, ticket); free ones book directly.</summary>
     public bool IsPaid => Prices.Values.Any(price => price > 0);

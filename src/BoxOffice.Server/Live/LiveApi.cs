@@ -18,9 +18,9 @@ public static class LiveApi
         if (!EventCatalog.IsValidId(id))
             return EventsApi.EventNotFound(id);
         var desk = await desks.FindAsync(id, context.RequestAborted);
-        if (desk is null)
+        if (desk is null || desk.Definition.Tutorial)
             return EventsApi.EventNotFound(id);
-        return await Stream(context, desks, id, map => new SeatMapEncoder(map), loggers.CreateLogger<LiveConnection>());
+        return await Stream(context, desks, id, tutorial: false, map => new SeatMapEncoder(map), loggers.CreateLogger<LiveConnection>());
     }
 
     /// <summary>
@@ -30,7 +30,7 @@ public static class LiveApi
     /// status and reason but never the status code of a refused upgrade.
     /// </summary>
     internal static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(
-        HttpContext context, BookingDesks desks, string eventId, Func<SeatMap, ILiveEncoder> encoderFor, ILogger logger)
+        HttpContext context, BookingDesks desks, string eventId, bool tutorial, Func<SeatMap, ILiveEncoder> encoderFor, ILogger logger)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -54,7 +54,7 @@ public static class LiveApi
             connection = new LiveConnection(socket, map.Feed, sockets.Options, time, logger);
             map.Feed.Add(connection);
             return encoderFor(map);
-        }), context.RequestAborted);
+        }) { Tutorial = tutorial }, context.RequestAborted);
         if (encoder is not null && connection is not null)
             await connection.RunAsync(encoder, context.RequestAborted);
         return TypedResults.Empty;

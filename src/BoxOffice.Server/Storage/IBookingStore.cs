@@ -17,6 +17,14 @@ public interface IBookingStore
     Task<bool> CreateEventAsync(EventRow row, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Inserts a tutorial flight (<paramref name="row"/> with <c>Tutorial</c> set) while fewer than
+    /// <paramref name="maxFlights"/> exist. At the bound, the oldest flight with no live seat claim is first
+    /// deleted with its seats and bookings, in the same transaction and only if it still has no live claim.
+    /// Concurrent calls, from any number of processes, never take the count past the bound.
+    /// </summary>
+    Task<FlightCreation> CreateFlightAsync(EventRow row, int maxFlights, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The newest 1,000 events that are not tutorial flights, newest first, so an event just created is
     /// always listed, with their seats as of <paramref name="nowMs"/>: holds that have lapsed count as available.
     /// </summary>
@@ -74,6 +82,22 @@ public sealed record EventRow(
     bool Tutorial = false);
 
 public sealed record ListedEvent(EventRow Event, int Available, int Held);
+
+public enum FlightOutcome
+{
+    Created,
+    /// <summary>The id is taken, by a flight or by another event; nothing changed.</summary>
+    IdTaken,
+    /// <summary>The bound is reached and no flight could make room.</summary>
+    Full,
+}
+
+/// <summary>
+/// What creating a tutorial flight did; <c>Evicted</c> is the flight deleted to make room, if any, whose desk must
+/// go too. A bound lowered since the flights were made is reached again one eviction per attempt, so even
+/// <see cref="FlightOutcome.Full"/> may come with one.
+/// </summary>
+public sealed record FlightCreation(FlightOutcome Outcome, string? Evicted = null);
 
 /// <summary>An event as its desk needs it: the event row, every seat that is not plainly available, and its orders.</summary>
 public sealed record StoredEvent(EventRow Event, IReadOnlyList<StoredSeat> Seats, IReadOnlyList<StoredOrder> Orders);

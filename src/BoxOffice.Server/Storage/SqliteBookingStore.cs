@@ -75,6 +75,16 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
         return created;
     }
 
+    public async Task<FlightCreation> CreateFlightAsync(EventRow row, int maxFlights, CancellationToken cancellationToken)
+    {
+        FlightCreation? creation = null;
+        // The writer loop is this process's one writer, and its IMMEDIATE transactions keep other processes on the
+        // file out, so no other write comes between the count and the insert.
+        await WriteAsync(async (commands, transaction) =>
+            creation = await StoreSql.CreateFlightAsync(commands.Connection, transaction, row, maxFlights, CancellationToken.None));
+        return creation!;
+    }
+
     public async Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);

@@ -70,6 +70,92 @@ internal static class StoreSql
         return events;
     }
 
+    /// <summary>A tutorial flight, inserted only while fewer than <c>@max</c> exist; the id's conflict changes nothing.</summary>
+    private const string InsertFlightBelowBound = """
+        INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial)
+        SELECT @id, @title, @layout, @prices, @currency, @seats, @available, 0, @created, TRUE
+        WHERE (SELECT COUNT(*) FROM events WHERE tutorial) < @max
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    private const string OldestFlightWithoutLiveClaims = """
+        SELECT e.id FROM events e
+        WHERE e.tutorial AND NOT EXISTS (
+          SELECT 1 FROM booking_seats b WHERE b.event_id = e.id AND b.released_at_ms IS NULL)
+        ORDER BY e.created_at_ms, e.id
+        LIMIT 1
+        """;
+
+    /// <summary>Children first: booking_seats, seats and bookings refer to the event.</summary>
+    private const string DeleteFlight = """
+        DELETE FROM booking_seats WHERE event_id = @victim;
+        DELETE FROM seats WHERE event_id = @victim;
+        DELETE FROM bookings WHERE event_id = @victim;
+        DELETE FROM events WHERE id = @victim AND tutorial
+        """;
+
+    /// <summary>
+    /// <see cref="IBookingStore.CreateFlightAsync"/> inside the caller's write transaction, which must keep every
+    /// other flight creator out until it commits (each dialect says how): the count and the insert race otherwise.
+    /// </summary>
+    public static async Task<FlightCreation> CreateFlightAsync(
+        DbConnection connection, DbTransaction transaction, EventRow row, int maxFlights, CancellationToken cancellationToken)
+    {
+        (string, object)[] flight =
+        [
+            ("@id", row.Id), ("@title", row.Title), ("@layout", row.LayoutJson),
+            ("@prices", JsonSerializer.Serialize(row.Prices, StorageJson.Default.IReadOnlyDictionaryStringInt64)),
+            ("@currency", row.Currency), ("@seats", row.SeatCount), ("@available", row.AvailableCount), ("@created", row.CreatedAtMs), ("@max", maxFlights),
+        ];
+        if (await ExecuteAsync(connection, transaction, InsertFlightBelowBound, cancellationToken, flight) == 1)
+            return new FlightCreation(FlightOutcome.Created);
+        if (await CountAsync(connection, transaction, "SELECT COUNT(*) FROM events WHERE id = @id", cancellationToken, ("@id", row.Id)) > 0)
+            return new FlightCreation(FlightOutcome.IdTaken);
+
+        await using var oldest = Command(connection, transaction, OldestFlightWithoutLiveClaims);
+        if (await oldest.ExecuteScalarAsync(cancellationToken) is not string victim)
+            return new FlightCreation(FlightOutcome.Full);
+        // On PostgreSQL every batch that claims a seat first takes its event's row (the version compare-and-set).
+        // Taking that row here waits for a batch in flight and keeps later ones out until this commits, so the
+        // claims counted next cannot change before the delete. Under SQLite's one writer nothing comes between anyway.
+        var locked = await ExecuteAsync(connection, transaction, "UPDATE events SET version = version WHERE id = @victim AND tutorial", cancellationToken, ("@victim", victim));
+        var liveClaims = await CountAsync(connection, transaction, "SELECT COUNT(*) FROM booking_seats WHERE event_id = @victim AND released_at_ms IS NULL", cancellationToken, ("@victim", victim));
+        if (locked != 1 || liveClaims > 0)
+            return new FlightCreation(FlightOutcome.Full);
+        await ExecuteAsync(connection, transaction, DeleteFlight, cancellationToken, ("@victim", victim));
+        var created = await ExecuteAsync(connection, transaction, InsertFlightBelowBound, cancellationToken, flight) == 1;
+        return new FlightCreation(created ? FlightOutcome.Created : FlightOutcome.Full, victim);
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(
+        DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<long> CountAsync(
+        DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Unpaid orders past their deadline, and paid orders not yet ticketed, oldest deadline first.</summary>
     public static async Task<IReadOnlyList<DueOrder>> ReadDueOrdersAsync(DbConnection connection, long nowMs, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 import { formatPrice, requestJson } from "/api.js";
+import { showFlight } from "/flight.js";
 import { showEvent } from "/seat-map.js";
 
 route().catch(error => {
@@ -16,9 +17,7 @@ async function route() {
   if (eventPath) {
     await showEvent(decodeURIComponent(eventPath[1]));
   } else if (flightId !== null) {
-    // The tutorial creates a flight on first use, and only its own route does that.
-    await requestJson(`/seats?flightId=${encodeURIComponent(flightId)}`);
-    await showEvent(flightId);
+    await showFlight(flightId);
   } else {
     await showEventList();
   }

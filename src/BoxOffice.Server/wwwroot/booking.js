@@ -1,8 +1,9 @@
-import { requestJson } from "/api.js";
-
-/** The dialog that books one seat for a named person, and the receipt it leaves in the page. */
+/**
+ * The dialog that books one seat for a named person, and the receipt it leaves in the page.
+ * book(label, name) does the booking and resolves to the receipt: { text, manageToken? }.
+ */
 export class BookingDialog {
-  #eventId;
+  #bookSeat;
   #onBooked;
   #seat = null;
   #dialog = document.getElementById("book-dialog");
@@ -11,8 +12,8 @@ export class BookingDialog {
   #error = document.getElementById("book-error");
   #submit = document.getElementById("book-submit");
 
-  constructor(eventId, onBooked) {
-    this.#eventId = eventId;
+  constructor(book, onBooked) {
+    this.#bookSeat = book;
     this.#onBooked = onBooked;
     this.#form.addEventListener("submit", event => {
       event.preventDefault();
@@ -43,13 +44,10 @@ export class BookingDialog {
     this.#error.textContent = "";
     this.#submit.disabled = true;
     try {
-      const booking = await requestJson(`/api/events/${encodeURIComponent(this.#eventId)}/bookings`, {
-        method: "POST",
-        body: { seats: [{ seat: this.#seat.label, name }] },
-      });
+      const receipt = await this.#bookSeat(this.#seat.label, name);
       this.#dialog.close();
-      showReceipt(booking);
-      this.#onBooked(booking);
+      showReceipt(receipt);
+      this.#onBooked(this.#seat.label);
     } catch (error) {
       this.#error.textContent = error.message;
     } finally {
@@ -58,9 +56,9 @@ export class BookingDialog {
   }
 }
 
-function showReceipt(booking) {
-  const seats = booking.seats.map(seat => `seat ${seat.seat} for ${seat.name}`).join(", ");
-  document.getElementById("status").textContent = `Booked ${seats}. Reference ${booking.reference}.`;
-  document.getElementById("receipt-token").textContent = booking.manageToken;
-  document.getElementById("receipt").hidden = false;
+// The tutorial's bookings have no manage token: its passengers change seats by booking again.
+function showReceipt({ text, manageToken }) {
+  document.getElementById("status").textContent = text;
+  document.getElementById("receipt-token").textContent = manageToken ?? "";
+  document.getElementById("receipt").hidden = manageToken === undefined;
 }

@@ -2,12 +2,14 @@ const FirstRetryMs = 500;
 const LongestRetryMs = 15000;
 
 /**
- * Follows /api/events/{id}/live: a snapshot, then deltas in version order. A gap in the versions,
- * or a close by either side (the server says why in the close reason), ends in a reconnect, and the
- * fresh snapshot re-syncs the map.
+ * Follows a live WebSocket such as /api/events/{id}/live: a snapshot, then deltas in version order. A gap
+ * in the versions, or a close by either side (the server says why in the close reason), ends in a
+ * reconnect, and the fresh snapshot re-syncs the map. decode turns another protocol's messages into
+ * these (the tutorial's /ws sends only whole seat lists).
  */
 export class LiveFeed {
   #url;
+  #decode;
   #onSnapshot;
   #onChanges;
   #onState;
@@ -15,9 +17,10 @@ export class LiveFeed {
   #version = null;
   #failures = 0;
 
-  constructor(eventId, { onSnapshot, onChanges, onState }) {
+  constructor(path, { onSnapshot, onChanges, onState }, decode = message => message) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    this.#url = `${scheme}//${location.host}/api/events/${encodeURIComponent(eventId)}/live`;
+    this.#url = `${scheme}//${location.host}${path}`;
+    this.#decode = decode;
     this.#onSnapshot = onSnapshot;
     this.#onChanges = onChanges;
     this.#onState = onState;
@@ -30,7 +33,7 @@ export class LiveFeed {
 
   #connect() {
     this.#socket = new WebSocket(this.#url);
-    this.#socket.addEventListener("message", message => this.#receive(JSON.parse(message.data)));
+    this.#socket.addEventListener("message", message => this.#receive(this.#decode(JSON.parse(message.data))));
     this.#socket.addEventListener("close", () => this.#reconnectLater());
   }
 

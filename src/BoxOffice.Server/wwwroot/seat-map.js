@@ -15,7 +15,23 @@ const LiveStateText = { connecting: "Connecting…", live: "Live", reconnecting:
 
 export async function showEvent(eventId) {
   document.getElementById("event-view").hidden = false;
-  const event = await requestJson(`/api/events/${encodeURIComponent(eventId)}`);
+  const path = `/api/events/${encodeURIComponent(eventId)}`;
+  const event = await requestJson(path);
+  showSeatMap(event, {
+    book: async (seat, name) => {
+      const booking = await requestJson(`${path}/bookings`, { method: "POST", body: { seats: [{ seat, name }] } });
+      const seats = booking.seats.map(booked => `seat ${booked.seat} for ${booked.name}`).join(", ");
+      return { text: `Booked ${seats}. Reference ${booking.reference}.`, manageToken: booking.manageToken };
+    },
+    feed: handlers => new LiveFeed(`${path}/live`, handlers),
+  });
+}
+
+/**
+ * Shows an event's seat map, kept live by feed(handlers). On a free event a seat opens the booking dialog,
+ * and book(label, name) books it, resolving to the receipt { text, manageToken? }.
+ */
+export function showSeatMap(event, { book, feed }) {
   document.title = `${event.title} · BoxOffice`;
   document.getElementById("event-title").textContent = event.title;
 
@@ -28,13 +44,13 @@ export async function showEvent(eventId) {
     });
     map = new SeatMap(event, seat => checkout.toggle(seat), { selectable: true, onChosenUnavailable: labels => checkout.unavailable(labels) });
   } else {
-    const dialog = new BookingDialog(event.id, booking => map.markBooked(booking.seats.map(seat => seat.seat)));
+    const dialog = new BookingDialog(book, label => map.markBooked([label]));
     map = new SeatMap(event, seat => dialog.open(seat));
   }
   showCategories(map.categories, event);
 
   const liveState = document.getElementById("live-state");
-  new LiveFeed(event.id, {
+  feed({
     onSnapshot: seats => map.applySnapshot(seats),
     onChanges: changes => map.applyChanges(changes),
     onState: state => {

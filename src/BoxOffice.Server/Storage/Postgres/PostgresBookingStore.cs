@@ -20,11 +20,17 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
     /// <summary>The LISTEN/NOTIFY channel every committed batch announces itself on, as <c>eventId:version</c>.</summary>
     public const string ChangeChannel = "boxoffice_events";
 
+    /// <summary>Notified on <see cref="ChangeChannel"/> as <c>eventId:deleted</c> when an event is deleted, so other processes retire its desk.</summary>
+    public const string Deleted = "deleted";
+
     /// <summary>What <c>expect_one_row</c> (migration 0001) raises when a conditional write missed.</summary>
     private const string ConflictState = "BX409";
 
     /// <summary>Any number works as long as every process takes the same one: "BoxOff" in ASCII.</summary>
     private const long MigrationLock = 0x426F_784F_6666;
+
+    /// <summary>Taken by every process that creates a tutorial flight: "BoxFlt" in ASCII.</summary>
+    private const long FlightLock = 0x426F_7846_6C74;
 
     /// <summary>Builds the one data source a process uses, from an Npgsql connection string.</summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString)
@@ -76,6 +82,24 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
             ("prices", JsonSerializer.Serialize(row.Prices, StorageJson.Default.IReadOnlyDictionaryStringInt64)),
             ("currency", row.Currency), ("seats", row.SeatCount), ("available", row.AvailableCount), ("created", row.CreatedAtMs), ("tutorial", row.Tutorial));
         return inserted == 1;
+    }
+
+    public async Task<FlightCreation> CreateFlightAsync(EventRow row, int maxFlights, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Processes share nothing but the database, and under READ COMMITTED two creators could both count one
+        // below the bound and both insert. Every creator takes this lock first and holds it to its commit, so
+        // counts and inserts never interleave, across any number of processes; desks' batches never take it.
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(@lock)", cancellationToken, ("lock", FlightLock));
+        var creation = await StoreSql.CreateFlightAsync(connection, transaction, row, maxFlights, cancellationToken);
+        if (creation.Evicted is { } evicted)
+        {
+            await ExecuteAsync(connection, "SELECT pg_notify(@channel, @event || ':' || @deleted)", cancellationToken,
+                ("channel", ChangeChannel), ("event", evicted), ("deleted", Deleted));
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return creation;
     }
 
     public async Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken)

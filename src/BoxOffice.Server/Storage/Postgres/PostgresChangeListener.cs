@@ -7,7 +7,8 @@ namespace BoxOffice.Server.Storage.Postgres;
 
 /// <summary>
 /// The cross-process change feed. One dedicated connection LISTENs for the batches every process commits;
-/// each one for an event with a desk in this process becomes a <see cref="CatchUp"/> for that desk.
+/// each one for an event with a desk in this process becomes a <see cref="CatchUp"/> for that desk, and an
+/// event another process deleted (an evicted tutorial flight) has its desk here retired.
 /// </summary>
 /// <remarks>
 /// Notifications are lost only while the connection is down, and what they said is in the tables anyway:
@@ -24,8 +25,8 @@ internal sealed partial class PostgresChangeListener(NpgsqlDataSource dataSource
     /// <summary>A connection that has been silent this long is pinged, so one that died without a word is noticed.</summary>
     private static readonly TimeSpan PingAfter = TimeSpan.FromSeconds(10);
 
-    private readonly Channel<(string EventId, long? Version)> _changes =
-        Channel.CreateUnbounded<(string EventId, long? Version)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string EventId, long? Version, bool Deleted)> _changes =
+        Channel.CreateUnbounded<(string EventId, long? Version, bool Deleted)>(new UnboundedChannelOptions { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,7 +71,7 @@ internal sealed partial class PostgresChangeListener(NpgsqlDataSource dataSource
         LogListening(logger, desks.ActiveCount);
         // Whatever was committed while nobody listened is only in the tables.
         foreach (var eventId in desks.ActiveEventIds)
-            _changes.Writer.TryWrite((eventId, null));
+            _changes.Writer.TryWrite((eventId, null, false));
         while (true)
         {
             if (await connection.WaitAsync(PingAfter, stoppingToken))
@@ -80,18 +81,28 @@ internal sealed partial class PostgresChangeListener(NpgsqlDataSource dataSource
         }
     }
 
-    /// <summary>Called on the listening connection for each <c>eventId:version</c>; must return at once.</summary>
+    /// <summary>Called on the listening connection for each <c>eventId:version</c> or <c>eventId:deleted</c>; must return at once.</summary>
     private void Enqueue(string payload)
     {
         var separator = payload.LastIndexOf(':');
-        if (separator > 0 && long.TryParse(payload.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-            _changes.Writer.TryWrite((payload[..separator], version));
+        if (separator <= 0)
+            return;
+        var what = payload.AsSpan(separator + 1);
+        if (what.SequenceEqual(PostgresBookingStore.Deleted))
+            _changes.Writer.TryWrite((payload[..separator], null, true));
+        else if (long.TryParse(what, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            _changes.Writer.TryWrite((payload[..separator], version, false));
     }
 
     private async Task DispatchAsync()
     {
-        await foreach (var (eventId, version) in _changes.Reader.ReadAllAsync())
+        await foreach (var (eventId, version, deleted) in _changes.Reader.ReadAllAsync())
         {
+            if (deleted)
+            {
+                desks.Retire(eventId);
+                continue;
+            }
             // Only desks already here: one activated later loads the event after this commit anyway. A desk
             // already at the version (its own commit, most often) is not woken; the desk checks again itself.
             if (await desks.FindActiveAsync(eventId) is { } desk && (version is null || version > desk.Version))
