@@ -65,17 +65,18 @@ root.Subcommands.Add(Scenario("ceiling", "--connections workers call a no-op rou
     [connections, duration], async (p, t, c) => [await SimpleScenarios.CeilingAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)]));
 root.Subcommands.Add(Scenario("fanout", "--clients WebSocket clients watch one event while --bookings bookings happen",
     [clients, bookings], async (p, t, c) => [await Fanout.RunAsync(t, p.GetValue(clients), p.GetValue(bookings), c)]));
+string WebhookSecret(ParseResult parse) =>
+    parse.GetValue(webhookSecret) ?? throw new InvalidOperationException("Pass --webhook-secret or set BOXOFFICE_WEBHOOK_SECRET to the server's Payments:WebhookSecret.");
+
 root.Subcommands.Add(Scenario("checkout", "--connections buyers each create an order on a paid event and pay it through the signed webhook, for --duration seconds",
-    [connections, duration, webhookSecret], async (p, t, c) => [await CheckoutRush.RunAsync(t,
-        p.GetValue(webhookSecret) ?? throw new InvalidOperationException("Pass --webhook-secret or set BOXOFFICE_WEBHOOK_SECRET to the server's Payments:WebhookSecret."),
-        p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)]));
+    [connections, duration, webhookSecret], async (p, t, c) => [await CheckoutRush.RunAsync(t, WebhookSecret(p), p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), c)]));
 root.Subcommands.Add(Scenario("stadium", "A 100,000-seat stadium: cold desk activation, live snapshot size, desk memory",
     [], async (p, t, c) => [await Stadium.RunAsync(t, c)]));
 root.Subcommands.Add(Scenario("events", "Creates --events small events and books a seat in each, then waits --idle-seconds for their desks to retire: server memory at each step",
     [manyEvents, idleSeconds], async (p, t, c) => [await ManyEvents.RunAsync(t, p.GetValue(manyEvents), TimeSpan.FromSeconds(p.GetValue(idleSeconds)), c)],
     p => TimeSpan.FromSeconds(p.GetValue(idleSeconds) * 2)));
-root.Subcommands.Add(Scenario("soak", "--connections workers run a mix of reads, bookings, cancellations and tutorial flights, with WebSocket clients coming and going, for --minutes; reported per minute, audited at the end",
-    [connections, minutes], async (p, t, c) => [await Soak.RunAsync(t, p.GetValue(connections), p.GetValue(minutes), c)],
+root.Subcommands.Add(Scenario("soak", "--connections workers run a mix of reads, bookings, cancellations, checkouts with webhooks and tutorial flights, with WebSocket clients coming and going, for --minutes; reported per minute, audited at the end",
+    [connections, minutes, webhookSecret], async (p, t, c) => [await Soak.RunAsync(t, WebhookSecret(p), p.GetValue(connections), p.GetValue(minutes), c)],
     p => TimeSpan.FromMinutes(p.GetValue(minutes))));
 root.Subcommands.Add(Scenario("lab", "The contention rush against each race-lab strategy (naive, occ, lock, desk); the server needs --Lab:Enabled=true",
     [seats, users], (p, t, c) => Rush.LabAsync(t, p.GetValue(seats), p.GetValue(users), c)));

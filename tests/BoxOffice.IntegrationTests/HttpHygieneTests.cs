@@ -99,8 +99,9 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         using var admin = app.CreateAdminClient();
         (await admin.PostAsJsonAsync("/api/events", new { id = paidId, title = "Paid", layout = new { template = "cinema", rows = 2, seatsPerRow = 10 }, prices = new { standard = 1500 } })).EnsureSuccessStatusCode();
 
+        var flightId = $"fl-{Guid.NewGuid():N}"[..20];
         var booking = await BoxOfficeApp.ReadBooking(await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("1A", Decomposed))));
-        (await _client.PostAsync($"/book-seat?flightId={eventId}", Json(JsonSerializer.Serialize(new { seatNumber = "2A", name = Decomposed })))).EnsureSuccessStatusCode();
+        (await _client.PostAsync($"/book-seat?flightId={flightId}", Json(JsonSerializer.Serialize(new { seatNumber = "2A", name = Decomposed })))).EnsureSuccessStatusCode();
         var best = await BoxOfficeApp.ReadBooking(await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = new[] { Decomposed } }));
         using var order = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
         {
@@ -112,7 +113,7 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Equal(Composed, booking.Seats.Single().Name);
         Assert.Equal(Composed, best.Seats.Single().Name);
         Assert.Equal(Composed, ordered!.Seats.Single().Name);
-        var stored = await _client.GetFromJsonAsync<CompatSeat[]>($"/seats?flightId={eventId}");
+        var stored = await _client.GetFromJsonAsync<CompatSeat[]>($"/seats?flightId={flightId}");
         Assert.Equal(Composed, stored!.Single(seat => seat.SeatNumber == "2A").Occupant);
     }
 

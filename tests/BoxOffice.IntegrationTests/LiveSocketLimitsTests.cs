@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
@@ -27,12 +28,17 @@ public sealed class LiveSocketLimitsTests : IAsyncDisposable
             File.Delete(_databasePath + suffix);
     }
 
-    private async Task<HttpClient> StartAsync(Dictionary<string, string> settings, params string[] flights)
+    /// <summary>Starts the server with free A320 events of the given ids.</summary>
+    private async Task<HttpClient> StartAsync(Dictionary<string, string> settings, params string[] events)
     {
         _server = await ServerProcess.StartAsync(_databasePath, AdminToken, settings, TestContext.Current.CancellationToken);
         var client = _server.CreateClient();
-        foreach (var flight in flights)
-            (await client.GetAsync($"/seats?flightId={flight}")).EnsureSuccessStatusCode();
+        foreach (var id in events)
+        {
+            using var create = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = JsonContent.Create(new { id, title = id, layout = new { template = "a320" } }) };
+            create.Headers.Authorization = new("Bearer", AdminToken);
+            (await client.SendAsync(create)).EnsureSuccessStatusCode();
+        }
         return client;
     }
 
@@ -76,8 +82,8 @@ public sealed class LiveSocketLimitsTests : IAsyncDisposable
             await Task.Delay(20, timeout.Token);
     }
 
-    private static Task<HttpResponseMessage> BookAsync(HttpClient client, string flight, string seat) =>
-        client.PostAsync($"/book-seat?flightId={flight}", new StringContent($$"""{"seatNumber":"{{seat}}","name":"Ada"}""", Encoding.UTF8, "application/json"));
+    private static Task<HttpResponseMessage> BookAsync(HttpClient client, string eventId, string seat) =>
+        client.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { seats = new[] { new { seat, name = "Ada" } } });
 
     [Fact]
     public async Task A_flood_closes_only_the_offending_sockets_while_a_watcher_keeps_receiving_deltas()

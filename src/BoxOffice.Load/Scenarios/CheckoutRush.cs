@@ -26,27 +26,16 @@ public static class CheckoutRush
 
         var (completed, failed, seconds, purchase) = await ClosedLoop.RunAsync(connections, duration, async (worker, token) =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
-            {
-                Content = JsonContent.Create(new { eventId, count = 1, names = new[] { $"Buyer {worker}" }, email = "load@example.com" }),
-            };
-            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
             var started = Stopwatch.GetTimestamp();
-            using var created = await target.Client.SendAsync(request, token);
+            var order = await CreateOrderAsync(target, eventId, $"Buyer {worker}", token);
             create.Add(Stopwatch.GetElapsedTime(started));
-            if (created.StatusCode != HttpStatusCode.Created)
+            if (order is null)
                 return false;
-            var order = (await created.Content.ReadFromJsonAsync<OrderCreated>(token))!;
-
-            var body = Encoding.UTF8.GetBytes($$"""{"paymentId":"{{new Uri(order.PaymentUrl).Segments[^1]}}","status":"paid"}""");
-            using var webhook = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new ByteArrayContent(body) };
-            webhook.Content.Headers.ContentType = new("application/json");
-            webhook.Headers.Add(PaymentSignature.Header, PaymentSignature.Sign(webhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
             started = Stopwatch.GetTimestamp();
-            using var paid = await target.Client.SendAsync(webhook, token);
+            var paid = await SendWebhookAsync(target, webhookSecret, order, "paid", token);
             pay.Add(Stopwatch.GetElapsedTime(started));
             (lastOrder[worker], lastToken[worker]) = (order.OrderId, order.ManageToken);
-            return paid.StatusCode == HttpStatusCode.OK;
+            return paid == HttpStatusCode.OK;
         }, cancellationToken);
 
         var ticketed = await CountTicketedAsync(target, lastOrder, lastToken, cancellationToken);
@@ -60,6 +49,29 @@ public static class CheckoutRush
             .AddLatencies("webhook ", pay)
             .Add("last orders ticketed", $"{ticketed}/{lastOrder.Count(o => o is not null)}")
             .Add("anomalies (audit)", audit.Anomalies.Count);
+    }
+
+    /// <summary>An order of one seat, best available, under a fresh Idempotency-Key; null unless it was created.</summary>
+    public static async Task<OrderCreated?> CreateOrderAsync(Target target, string eventId, string name, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new { eventId, count = 1, names = new[] { name }, email = "load@example.com" }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var created = await target.Client.SendAsync(request, cancellationToken);
+        return created.StatusCode == HttpStatusCode.Created ? await created.Content.ReadFromJsonAsync<OrderCreated>(cancellationToken) : null;
+    }
+
+    /// <summary>The gateway's webhook for the order's payment, signed as a provider would sign it.</summary>
+    public static async Task<HttpStatusCode> SendWebhookAsync(Target target, string webhookSecret, OrderCreated order, string status, CancellationToken cancellationToken)
+    {
+        var body = Encoding.UTF8.GetBytes($$"""{"paymentId":"{{new Uri(order.PaymentUrl).Segments[^1]}}","status":"{{status}}"}""");
+        using var webhook = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new ByteArrayContent(body) };
+        webhook.Content.Headers.ContentType = new("application/json");
+        webhook.Headers.Add(PaymentSignature.Header, PaymentSignature.Sign(webhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
+        using var response = await target.Client.SendAsync(webhook, cancellationToken);
+        return response.StatusCode;
     }
 
     /// <summary>Each buyer's last order, which is the most likely to still be ticketing: bounded wait until it is ticketed.</summary>

@@ -7,9 +7,9 @@ namespace BoxOffice.Load.Scenarios;
 
 /// <summary>
 /// A long mixed load, to see that throughput, latency and memory hold steady over time and that nothing
-/// ends up inconsistent: seat-map reads, named and best-available bookings, cancellations, the tutorial's
-/// flights, and WebSocket clients that come and go. Measured minute by minute; every event it used is
-/// audited at the end.
+/// ends up inconsistent: seat-map reads, named and best-available bookings, cancellations, checkouts paid
+/// or declined through the signed webhook, the tutorial's flights, and WebSocket clients that come and
+/// go. Measured minute by minute; every event it used is audited at the end.
 /// </summary>
 public static class Soak
 {
@@ -22,11 +22,15 @@ public static class Soak
     private const int LiveClients = 16;
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
-    public static async Task<Report> RunAsync(Target target, int connections, int minutes, CancellationToken cancellationToken)
+    public static async Task<Report> RunAsync(Target target, string webhookSecret, int connections, int minutes, CancellationToken cancellationToken)
     {
         var events = Enumerable.Range(0, Events).Select(_ => Target.NewEventId("soak")).ToArray();
         foreach (var id in events)
             await target.CreateEventAsync(id, new { template = "cinema", rows = Rows, seatsPerRow = SeatsPerRow }, cancellationToken);
+        // 100,000 seats, so ten minutes of checkouts never sell it out.
+        var paidEvent = Target.NewEventId("soak-paid");
+        await target.CreateEventAsync(paidEvent, new { template = "stadium", sections = 10, rows = 100, seatsPerRow = 100 }, cancellationToken,
+            prices: new Dictionary<string, long> { ["standard"] = 2500 });
         // The tutorial creates a flight on its first read.
         var flights = Enumerable.Range(0, Flights).Select(_ => Target.NewEventId("soak-flight")).ToArray();
         foreach (var id in flights)
@@ -35,7 +39,7 @@ public static class Soak
             response.EnsureSuccessStatusCode();
         }
 
-        var mix = new Mix(target, events, flights, connections);
+        var mix = new Mix(target, events, flights, new Checkouts(paidEvent, webhookSecret), connections);
         using var stopLive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var live = new LiveChurn();
         var liveClients = Enumerable.Range(0, LiveClients)
@@ -59,7 +63,8 @@ public static class Soak
         await Task.WhenAll(liveClients);
 
         var anomalies = 0;
-        foreach (var id in events.Concat(flights))
+        var audited = events.Concat(flights).Append(paidEvent).ToArray();
+        foreach (var id in audited)
             anomalies += (await target.AuditAsync(id, cancellationToken)).Anomalies.Count;
         return report
             .Add("requests", requests)
@@ -67,10 +72,12 @@ public static class Soak
             .Add("bookings", mix.Booked)
             .Add("refused (seats taken)", mix.Refused)
             .Add("cancellations", mix.Cancelled)
+            .Add("orders paid", mix.Paid)
+            .Add("orders declined", mix.Declined)
             .Add("live connections", live.Connections)
             .Add("live connections failed", live.Failed)
             .Add("live version gaps", live.Gaps)
-            .Add("events audited", events.Length + flights.Length)
+            .Add("events audited", audited.Length)
             .Add("anomalies (audit)", anomalies);
     }
 
@@ -78,12 +85,14 @@ public static class Soak
     /// What each closed-loop worker does next, drawn at random. Each worker cancels only its own bookings,
     /// so it keeps them in a list of its own and needs no lock.
     /// </summary>
-    private sealed class Mix(Target target, string[] events, string[] flights, int workers)
+    private sealed class Mix(Target target, string[] events, string[] flights, Checkouts checkouts, int workers)
     {
         private readonly List<BookingResponse>[] _bookings = [.. Enumerable.Range(0, workers).Select(_ => new List<BookingResponse>())];
         private int _booked;
         private int _refused;
         private int _cancelled;
+        private int _paid;
+        private int _declined;
 
         public int Booked => _booked;
 
@@ -91,17 +100,31 @@ public static class Soak
 
         public int Cancelled => _cancelled;
 
+        public int Paid => _paid;
+
+        public int Declined => _declined;
+
         public Task<bool> NextAsync(int worker, CancellationToken cancellationToken) => Random.Shared.Next(100) switch
         {
             < 35 => ReadAsync(cancellationToken),
             < 50 => BookAsync(worker, new { seats = new[] { new { seat = RandomSeat(), name = $"Soak {worker}" } } }, cancellationToken),
             < 65 => BookAsync(worker, new { count = 2, names = new[] { $"Soak {worker}", $"Guest of {worker}" } }, cancellationToken),
             < 85 => _bookings[worker].Count > 0 ? CancelAsync(worker, cancellationToken) : ReadAsync(cancellationToken),
-            < 92 => ReadFlightAsync(cancellationToken),
-            // Checkouts (an order paid through the signed webhook, as CheckoutRush does) take a share of
-            // the mix here once the webhook signature format has settled.
+            < 90 => ReadFlightAsync(cancellationToken),
+            < 95 => CheckoutAsync(worker, cancellationToken),
             _ => BookFlightAsync(cancellationToken),
         };
+
+        /// <summary>An order of one seat, paid through the signed webhook, or one time in four declined, which releases the seat.</summary>
+        private async Task<bool> CheckoutAsync(int worker, CancellationToken cancellationToken)
+        {
+            var order = await CheckoutRush.CreateOrderAsync(target, checkouts.EventId, $"Soak {worker}", cancellationToken);
+            if (order is null)
+                return false;
+            var declined = Random.Shared.Next(4) == 0;
+            var answer = await CheckoutRush.SendWebhookAsync(target, checkouts.WebhookSecret, order, declined ? "failed" : "paid", cancellationToken);
+            return Counted(answer == HttpStatusCode.OK, ref declined ? ref _declined : ref _paid);
+        }
 
         private async Task<bool> ReadAsync(CancellationToken cancellationToken)
         {
@@ -199,4 +222,6 @@ public static class Soak
             }
         }
     }
+
+    private sealed record Checkouts(string EventId, string WebhookSecret);
 }

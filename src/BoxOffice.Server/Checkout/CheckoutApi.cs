@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Booking;
 using BoxOffice.Server.Clients;
@@ -14,7 +15,7 @@ using QRCoder;
 namespace BoxOffice.Server.Checkout;
 
 /// <summary>Orders (hold, pay, ticket), the payment webhook, and the fake gateway behind the payment page.</summary>
-public static class CheckoutApi
+public static partial class CheckoutApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     /// <summary>The payment link's key (the <c>#key=</c> of <c>paymentUrl</c>), which the fake gateway's routes require.</summary>
@@ -148,7 +149,8 @@ public static class CheckoutApi
         {
             webhook = null;
         }
-        if (webhook is not { PaymentId: { } paymentId, Status: "paid" or "failed" })
+        // A payment id is a provider's token: anything else (PostgreSQL refuses a NUL in text) is malformed, not unknown.
+        if (webhook is not { PaymentId: { } paymentId, Status: "paid" or "failed" } || !PaymentIdPattern().IsMatch(paymentId))
             return TypedResults.Problem(title: "Bad webhook", detail: "Expected {\"paymentId\",\"status\":\"paid\"|\"failed\"}.", statusCode: StatusCodes.Status400BadRequest);
         if (await payments.FindAsync(paymentId, cancellationToken) is not { } order)
             return TypedResults.Problem(title: "Unknown payment", detail: $"No order has payment '{paymentId}'.", statusCode: StatusCodes.Status404NotFound);
@@ -299,4 +301,7 @@ public static class CheckoutApi
         };
         return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(asStored, ServerJson.Default.CreateOrderRequest)));
     }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
+    private static partial Regex PaymentIdPattern();
 }
