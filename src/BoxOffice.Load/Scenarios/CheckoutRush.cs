@@ -27,7 +27,7 @@ public static class CheckoutRush
         var (completed, failed, seconds, purchase) = await ClosedLoop.RunAsync(connections, duration, async (worker, token) =>
         {
             var started = Stopwatch.GetTimestamp();
-            var order = await CreateOrderAsync(target, eventId, $"Buyer {worker}", token);
+            var (order, _) = await CreateOrderAsync(target, eventId, $"Buyer {worker}", token);
             create.Add(Stopwatch.GetElapsedTime(started));
             if (order is null)
                 return false;
@@ -51,8 +51,8 @@ public static class CheckoutRush
             .Add("anomalies (audit)", audit.Anomalies.Count);
     }
 
-    /// <summary>An order of one seat, best available, under a fresh Idempotency-Key; null unless it was created.</summary>
-    public static async Task<OrderCreated?> CreateOrderAsync(Target target, string eventId, string name, CancellationToken cancellationToken)
+    /// <summary>An order of one seat, best available, under a fresh Idempotency-Key; the order only if it was created.</summary>
+    public static async Task<(OrderCreated? Order, HttpStatusCode Status)> CreateOrderAsync(Target target, string eventId, string name, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
         {
@@ -60,7 +60,7 @@ public static class CheckoutRush
         };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var created = await target.Client.SendAsync(request, cancellationToken);
-        return created.StatusCode == HttpStatusCode.Created ? await created.Content.ReadFromJsonAsync<OrderCreated>(cancellationToken) : null;
+        return (created.StatusCode == HttpStatusCode.Created ? await created.Content.ReadFromJsonAsync<OrderCreated>(cancellationToken) : null, created.StatusCode);
     }
 
     /// <summary>The gateway's webhook for the order's payment, signed as a provider would sign it.</summary>

@@ -27,10 +27,7 @@ public static class Soak
         var events = Enumerable.Range(0, Events).Select(_ => Target.NewEventId("soak")).ToArray();
         foreach (var id in events)
             await target.CreateEventAsync(id, new { template = "cinema", rows = Rows, seatsPerRow = SeatsPerRow }, cancellationToken);
-        // 100,000 seats, so ten minutes of checkouts never sell it out.
-        var paidEvent = Target.NewEventId("soak-paid");
-        await target.CreateEventAsync(paidEvent, new { template = "stadium", sections = 10, rows = 100, seatsPerRow = 100 }, cancellationToken,
-            prices: new Dictionary<string, long> { ["standard"] = 2500 });
+        var checkouts = new OnSales(target, webhookSecret);
         // The tutorial creates a flight on its first read.
         var flights = Enumerable.Range(0, Flights).Select(_ => Target.NewEventId("soak-flight")).ToArray();
         foreach (var id in flights)
@@ -39,7 +36,7 @@ public static class Soak
             response.EnsureSuccessStatusCode();
         }
 
-        var mix = new Mix(target, events, flights, new Checkouts(paidEvent, webhookSecret), connections);
+        var mix = new Mix(target, events, flights, checkouts, connections);
         using var stopLive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var live = new LiveChurn();
         var liveClients = Enumerable.Range(0, LiveClients)
@@ -63,7 +60,7 @@ public static class Soak
         await Task.WhenAll(liveClients);
 
         var anomalies = 0;
-        var audited = events.Concat(flights).Append(paidEvent).ToArray();
+        var audited = events.Concat(flights).Concat(checkouts.Events).ToArray();
         foreach (var id in audited)
             anomalies += (await target.AuditAsync(id, cancellationToken)).Anomalies.Count;
         return report
@@ -74,6 +71,7 @@ public static class Soak
             .Add("cancellations", mix.Cancelled)
             .Add("orders paid", mix.Paid)
             .Add("orders declined", mix.Declined)
+            .Add("paid events sold out", checkouts.Events.Count - 1)
             .Add("live connections", live.Connections)
             .Add("live connections failed", live.Failed)
             .Add("live version gaps", live.Gaps)
@@ -85,7 +83,7 @@ public static class Soak
     /// What each closed-loop worker does next, drawn at random. Each worker cancels only its own bookings,
     /// so it keeps them in a list of its own and needs no lock.
     /// </summary>
-    private sealed class Mix(Target target, string[] events, string[] flights, Checkouts checkouts, int workers)
+    private sealed class Mix(Target target, string[] events, string[] flights, OnSales checkouts, int workers)
     {
         private readonly List<BookingResponse>[] _bookings = [.. Enumerable.Range(0, workers).Select(_ => new List<BookingResponse>())];
         private int _booked;
@@ -118,7 +116,13 @@ public static class Soak
         /// <summary>An order of one seat, paid through the signed webhook, or one time in four declined, which releases the seat.</summary>
         private async Task<bool> CheckoutAsync(int worker, CancellationToken cancellationToken)
         {
-            var order = await CheckoutRush.CreateOrderAsync(target, checkouts.EventId, $"Soak {worker}", cancellationToken);
+            var eventId = await checkouts.CurrentAsync(cancellationToken);
+            var (order, status) = await CheckoutRush.CreateOrderAsync(target, eventId, $"Soak {worker}", cancellationToken);
+            if (status == HttpStatusCode.Conflict)
+            {
+                checkouts.SoldOut(eventId);
+                return true;
+            }
             if (order is null)
                 return false;
             var declined = Random.Shared.Next(4) == 0;
@@ -223,5 +227,53 @@ public static class Soak
         }
     }
 
-    private sealed record Checkouts(string EventId, string WebhookSecret);
+    /// <summary>
+    /// Paid events on sale one after another: when one sells out the next opens, as on a busy box office,
+    /// so no single event piles up orders for the whole run.
+    /// </summary>
+    private sealed class OnSales(Target target, string webhookSecret)
+    {
+        // 1,000 seats: at this mix's rate an on-sale sells out in seconds and the next opens.
+        private static readonly object Layout = new { template = "cinema", rows = 20, seatsPerRow = 50 };
+        private readonly Lock _gate = new();
+        private readonly List<string> _events = [];
+        private Task<string>? _current;
+
+        public string WebhookSecret => webhookSecret;
+
+        public IReadOnlyCollection<string> Events
+        {
+            get
+            {
+                lock (_gate)
+                    return [.. _events];
+            }
+        }
+
+        public Task<string> CurrentAsync(CancellationToken cancellationToken)
+        {
+            lock (_gate)
+                return _current ??= OpenAsync(cancellationToken);
+        }
+
+        /// <summary>Only the first worker to find the current event sold out opens the next one.</summary>
+        public void SoldOut(string eventId)
+        {
+            lock (_gate)
+            {
+                if (_current is { IsCompletedSuccessfully: true } current && current.Result == eventId)
+                    _current = null;
+            }
+        }
+
+        private async Task<string> OpenAsync(CancellationToken cancellationToken)
+        {
+            var id = Target.NewEventId("soak-paid");
+            await target.CreateEventAsync(id, Layout, cancellationToken,
+                prices: new Dictionary<string, long> { ["standard"] = 2500 });
+            lock (_gate)
+                _events.Add(id);
+            return id;
+        }
+    }
 }
