@@ -4,36 +4,26 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "==> installing Debian chromium for the browser tests"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
+ensure_chromium
 
 echo "==> starting a throwaway PostgreSQL"
-PG_BIN=/usr/lib/postgresql/15/bin
 PG_DIR=$(mktemp -d /tmp/boxoffice-pg.XXXXXX)
 RESULTS_DIR=$(mktemp -d /tmp/boxoffice-results.XXXXXX)
-# initdb and postgres refuse to run as root, so a root run hands the cluster to the postgres user.
-as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR"
-
-stop_postgres() {
-  as_pg "$PG_BIN/pg_ctl -D $PG_DIR/data -m immediate stop" >/dev/null 2>&1 || true
-  rm -rf "$PG_DIR" "$RESULTS_DIR"
+postgres_started=false
+# A PostgreSQL that failed to start keeps its folder, so the log the error names is still there.
+clean_up() {
+  stop_postgres "$PG_DIR" || true
+  rm -rf "$RESULTS_DIR"
+  if [ "$postgres_started" = true ]; then rm -rf "$PG_DIR"; fi
 }
-trap stop_postgres EXIT
-
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-PG_PORT=$((20000 + RANDOM % 20000))
-until port_is_free "$PG_PORT"; do PG_PORT=$((PG_PORT + 1)); done
-
-as_pg "$PG_BIN/initdb -D $PG_DIR/data --auth=trust -U postgres --no-sync" >/dev/null
-as_pg "$PG_BIN/pg_ctl -D $PG_DIR/data -l $PG_DIR/postgres.log -w -o \"-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300\" start" >/dev/null
+trap clean_up EXIT
+start_postgres "$PG_DIR"
+postgres_started=true
 export BOXOFFICE_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
-echo "    PostgreSQL on 127.0.0.1:$PG_PORT"
+echo "    PostgreSQL $(basename "$(dirname "$PG_BIN")") on 127.0.0.1:$PG_PORT"
 
 echo "==> building"
 dotnet build BoxOffice.slnx -c Release -nologo -clp:ErrorsOnly
