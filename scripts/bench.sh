@@ -3,22 +3,30 @@
 # so the ratios to `ceiling` come from the same run. Prints one JSON line per scenario.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 port=${BENCH_PORT:-5099}
+url="http://127.0.0.1:$port"
 data=$(mktemp -d /tmp/boxoffice-bench.XXXXXX)
-token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+token=$(random_token)
+secret=$(random_token)
 # The load tool references the server, so this builds both.
 dotnet build -c Release -nologo -clp:ErrorsOnly src/BoxOffice.Load
 
-secret=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-(cd "$data" && exec env Admin__Token="$token" Limits__Enabled=false Payments__WebhookSecret="$secret" Payments__AllowTestMode=true Lab__Enabled=true Logging__LogLevel__Default=Warning \
-  ConnectionStrings__BoxOffice="Data Source=$data/bench.db" \
-  dotnet "$OLDPWD/src/BoxOffice.Server/bin/Release/net10.0/BoxOffice.Server.dll" --urls "http://127.0.0.1:$port") &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
-until curl -sf "http://127.0.0.1:$port/health" >/dev/null; do sleep 0.2; done
+# A failed run keeps its folder, so the server log an error names is still there.
+clean_up() {
+  local status=$?
+  stop_process "${SERVER_PID:-}" "$SERVER_DLL"
+  if [ "$status" -eq 0 ]; then rm -rf "$data"; else echo "kept $data (server.log, bench.db)" >&2; fi
+}
+trap clean_up EXIT
+start_server "$data" "$port" "$data/server.log" Admin__Token="$token" Limits__Enabled=false \
+  Payments__WebhookSecret="$secret" Payments__AllowTestMode=true Lab__Enabled=true Logging__LogLevel__Default=Warning \
+  ConnectionStrings__BoxOffice="Data Source=$data/bench.db"
+wait_for_health "$url" "$SERVER_PID" "$data/server.log"
 
-load() { BOXOFFICE_WEBHOOK_SECRET="$secret" dotnet src/BoxOffice.Load/bin/Release/net10.0/BoxOffice.Load.dll "$@" --url "http://127.0.0.1:$port" --admin-token "$token" --json; }
+load() { BOXOFFICE_WEBHOOK_SECRET="$secret" dotnet src/BoxOffice.Load/bin/Release/net10.0/BoxOffice.Load.dll "$@" --url "$url" --admin-token "$token" --json; }
 load ceiling
 load throughput
 load reads
