@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The PostgreSQL rows of the README benchmark table, in one go with scripts/cluster.sh: contention,
-# throughput (three runs) and fanout against one process (direct, and behind nginx), three processes
-# behind nginx round-robin, and three behind nginx routing by event. Prints one JSON line per run.
+# throughput (three runs) and fanout against one process (direct, and behind nginx) and three processes
+# behind nginx round-robin. Prints one JSON line per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +15,7 @@ fi
 dotnet build -c Release -nologo -clp:ErrorsOnly src/BoxOffice.Load
 trap 'scripts/cluster.sh stop >/dev/null' EXIT
 
-load() { dotnet src/BoxOffice.Load/bin/Release/net10.0/BoxOffice.Load.dll "$@" --admin-token "$BOXOFFICE_ADMIN_TOKEN" --json; }
+load() { dotnet src/BoxOffice.Load/bin/Release/net10.0/BoxOffice.Load.dll "$@" --admin-token "$admin_token" --json; }
 
 run() {
   local label=$1 url=$2
@@ -25,17 +25,22 @@ run() {
   load fanout --url "$url"
 }
 
+# cluster NAME=VALUE...: a fresh cluster with these settings; sets url and admin_token from the last lines
+# that cluster.sh start prints for scripts.
 cluster() {
   scripts/cluster.sh stop >/dev/null
-  env "$@" scripts/cluster.sh start >/dev/null
-  # shellcheck disable=SC1091
-  source "$CLUSTER_STATE/cluster.env"
+  local started line
+  started=$(env "$@" scripts/cluster.sh start)
+  while IFS= read -r line; do
+    case $line in
+      url=*) url=${line#url=} ;;
+      admin_token=*) admin_token=${line#admin_token=} ;;
+    esac
+  done < <(tail -n 4 <<<"$started")
 }
 
 cluster CLUSTER_NODES=1
 run "1 process, direct" "http://127.0.0.1:$(cat "$CLUSTER_STATE/node1.port")"
-run "1 process behind nginx" "$BOXOFFICE_URL"
-cluster CLUSTER_NODES=3 CLUSTER_BALANCE=round-robin
-run "3 processes behind nginx, round-robin" "$BOXOFFICE_URL"
-cluster CLUSTER_NODES=3 CLUSTER_BALANCE=event
-run "3 processes behind nginx, by event" "$BOXOFFICE_URL"
+run "1 process behind nginx" "$url"
+cluster CLUSTER_NODES=3
+run "3 processes behind nginx, round-robin" "$url"

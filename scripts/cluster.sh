@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throwaway BoxOffice cluster on this machine: a PostgreSQL cluster, three BoxOffice processes (Release)
-# on 127.0.0.1, and nginx round-robining in front of them.
+# on 127.0.0.1, and nginx round-robining in front of them. Any process serves any event.
 #
 #   scripts/cluster.sh start    build, start everything, print the address, the admin token and a load command
 #   scripts/cluster.sh status   what is running
@@ -8,66 +8,74 @@
 #
 # Environment: CLUSTER_PORT (nginx, default 8080), CLUSTER_NODES (default 3),
 # CLUSTER_STATE (PIDs, logs and the database; default /tmp/boxoffice-cluster),
-# CLUSTER_BALANCE: round-robin (default) or event, which sends every request for one event to the same
-# process (nginx consistent hash on the event id) so processes stop racing each other for its commits.
+# CLUSTER_SERVER_ARGS: extra --Key=Value arguments for every server process, separated by spaces.
+#
+# The last four lines of `start` are for scripts, in this order:
+#   url=http://127.0.0.1:<nginx port>
+#   admin_token=<token>
+#   webhook_secret=<secret>
+#   pids=<server pid> <server pid> ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 PORT=${CLUSTER_PORT:-8080}
 NODES=${CLUSTER_NODES:-3}
-BALANCE=${CLUSTER_BALANCE:-round-robin}
 STATE=${CLUSTER_STATE:-/tmp/boxoffice-cluster}
-PG_BIN=/usr/lib/postgresql/15/bin
-SERVER_DLL=$PWD/src/BoxOffice.Server/bin/Release/net10.0/BoxOffice.Server.dll
+read -ra SERVER_ARGS <<<"${CLUSTER_SERVER_ARGS:-}"
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-# initdb and postgres refuse to run as root, so a root run hands the cluster to the postgres user.
-as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port_from() { local port=$1; until port_is_free "$port"; do port=$((port + 1)); done; echo "$port"; }
+# pid_in FILE: the PID a file of the state folder holds, or nothing.
+pid_in() { cat "$1" 2>/dev/null || true; }
 
-# A PID from the state folder counts only while it still runs the program we started, so a stop after a
-# reboot (or after the PID was reused) never signals a stranger.
-running() {
-  local pid_file=$1 expect=$2 pid
-  [ -f "$pid_file" ] || return 1
-  pid=$(cat "$pid_file")
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$expect"
+# stop_pid_file FILE EXPECT NAME: stops the process FILE names while it still runs EXPECT.
+stop_pid_file() {
+  local pid
+  pid=$(pid_in "$1")
+  process_runs "$pid" "$2" || return 0
+  stop_process "$pid" "$2"
+  echo "    stopped $3 (pid $pid)"
 }
 
-stop_pid() {
-  local pid_file=$1 expect=$2 name=$3 pid
-  if running "$pid_file" "$expect"; then
-    pid=$(cat "$pid_file")
-    kill -TERM "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
-    echo "    stopped $name (pid $pid)"
-  fi
+stop_processes() {
+  stop_pid_file "$STATE/nginx.pid" "$STATE/nginx.conf" nginx
+  local pid_file
+  for pid_file in "$STATE"/node*.pid; do
+    [ -f "$pid_file" ] || continue
+    stop_pid_file "$pid_file" "$SERVER_DLL" "$(basename "$pid_file" .pid)"
+  done
+  if [ -f "$STATE/pg/data/postmaster.pid" ]; then stop_postgres "$STATE/pg" && echo "    stopped PostgreSQL"; fi
 }
 
 stop() {
   [ -d "$STATE" ] || { echo "no cluster state in $STATE"; return 0; }
   echo "==> stopping the cluster in $STATE"
-  stop_pid "$STATE/nginx.pid" "$STATE/nginx.conf" nginx
-  for pid_file in "$STATE"/node*.pid; do
-    [ -f "$pid_file" ] || continue
-    stop_pid "$pid_file" "$SERVER_DLL" "$(basename "$pid_file" .pid)"
-  done
-  if [ -f "$STATE/pg/data/postmaster.pid" ]; then
-    as_pg "$PG_BIN/pg_ctl -D $STATE/pg/data -m fast -w stop" >/dev/null && echo "    stopped PostgreSQL"
-  fi
+  stop_processes
   rm -rf "$STATE"
+}
+
+# report NAME PID_FILE EXPECT: one status line for one process of the cluster.
+report() {
+  local pid
+  pid=$(pid_in "$2")
+  if process_runs "$pid" "$3"; then echo "$1: running (pid $pid)"; else echo "$1: stopped"; fi
 }
 
 status() {
   [ -d "$STATE" ] || { echo "not running (no $STATE)"; return 0; }
-  cat "$STATE/cluster.env"
-  running "$STATE/nginx.pid" "$STATE/nginx.conf" && echo "nginx: running (pid $(cat "$STATE/nginx.pid"))" || echo "nginx: stopped"
+  cat "$STATE/cluster.env" 2>/dev/null || echo "start did not finish; its logs are in $STATE"
+  report nginx "$STATE/nginx.pid" "$STATE/nginx.conf"
+  local pid_file
   for pid_file in "$STATE"/node*.pid; do
     [ -f "$pid_file" ] || continue
-    running "$pid_file" "$SERVER_DLL" && echo "$(basename "$pid_file" .pid): running (pid $(cat "$pid_file"))" || echo "$(basename "$pid_file" .pid): stopped"
+    report "$(basename "$pid_file" .pid)" "$pid_file" "$SERVER_DLL"
   done
+}
+
+# A failed start stops whatever already started, but leaves the state folder: the error names a log in it.
+stop_after_failed_start() {
+  echo "start failed; stopping what started (logs stay in $STATE; '$0 stop' removes them)" >&2
+  stop_processes >&2
 }
 
 start() {
@@ -76,61 +84,44 @@ start() {
     exit 1
   fi
   port_is_free "$PORT" || { echo "port $PORT is taken; set CLUSTER_PORT" >&2; exit 1; }
-  local balance
-  case "$BALANCE" in
-    round-robin) balance="" ;;
-    event) balance="    hash \$boxoffice_event consistent;"$'\n' ;;
-    *) echo "CLUSTER_BALANCE must be round-robin or event" >&2; exit 1 ;;
-  esac
-  if ! command -v nginx >/dev/null 2>&1; then
-    echo "==> installing Debian nginx"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
-  fi
+  ensure_nginx
+  ensure_postgres
 
   echo "==> building the server (Release)"
   dotnet build src/BoxOffice.Server -c Release -nologo -clp:ErrorsOnly >/dev/null
 
   mkdir -p "$STATE/pg"
-  # From here on a failure stops whatever already started.
-  trap 'echo "start failed; stopping what started" >&2; stop' ERR
+  trap 'if [ $? -ne 0 ]; then stop_after_failed_start; fi' EXIT
 
   echo "==> starting PostgreSQL"
-  [ "$(id -u)" -eq 0 ] && chown postgres: "$STATE/pg"
-  local pg_port
-  pg_port=$(free_port_from 25432)
-  as_pg "$PG_BIN/initdb -D $STATE/pg/data --auth=trust -U postgres --no-sync" >/dev/null
-  as_pg "$PG_BIN/pg_ctl -D $STATE/pg/data -l $STATE/pg/postgres.log -w -o \"-p $pg_port -k $STATE/pg -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_preload_libraries=pg_stat_statements\" start" >/dev/null
-  "$PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres boxoffice
+  start_postgres "$STATE/pg" shared_preload_libraries=pg_stat_statements
+  "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres boxoffice
   # Where the database's time goes: SELECT calls, total_exec_time, query FROM pg_stat_statements ORDER BY 2 DESC.
-  "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d boxoffice -qc 'CREATE EXTENSION pg_stat_statements'
-  local connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=boxoffice"
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d boxoffice -qc 'CREATE EXTENSION pg_stat_statements'
+  local connection="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=boxoffice"
 
-  local token
-  token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  local token secret
+  token=$(random_token)
+  secret=$(random_token)
   echo "==> starting $NODES BoxOffice processes"
-  local node node_port upstreams="" node_port_from=5081
+  local node node_port=5080 upstreams="" pids=()
   for node in $(seq "$NODES"); do
-    node_port=$(free_port_from "$node_port_from")
-    node_port_from=$((node_port + 1))
-    (cd "$STATE" && exec env Storage__Provider=Postgres ConnectionStrings__BoxOffice="$connection" Admin__Token="$token" Limits__Enabled=false Payments__AllowTestMode=true \
-      dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$node_port" >"$STATE/node$node.log" 2>&1) &
-    echo $! >"$STATE/node$node.pid"
+    node_port=$(free_port $((node_port + 1)))
+    start_server "$STATE" "$node_port" "$STATE/node$node.log" \
+      Storage__Provider=Postgres ConnectionStrings__BoxOffice="$connection" Admin__Token="$token" \
+      Payments__WebhookSecret="$secret" Limits__Enabled=false Payments__AllowTestMode=true -- "${SERVER_ARGS[@]}"
+    echo "$SERVER_PID" >"$STATE/node$node.pid"
     echo "$node_port" >"$STATE/node$node.port"
+    pids+=("$SERVER_PID")
     upstreams+="    server 127.0.0.1:$node_port;"$'\n'
   done
   for node in $(seq "$NODES"); do
     node_port=$(cat "$STATE/node$node.port")
-    for _ in $(seq 300); do
-      curl -sf "http://127.0.0.1:$node_port/health" >/dev/null && break
-      running "$STATE/node$node.pid" "$SERVER_DLL" || { cat "$STATE/node$node.log" >&2; false; }
-      sleep 0.1
-    done
-    curl -sf "http://127.0.0.1:$node_port/health" >/dev/null
-    echo "    node$node on http://127.0.0.1:$node_port (pid $(cat "$STATE/node$node.pid"))"
+    wait_for_health "http://127.0.0.1:$node_port" "${pids[node - 1]}" "$STATE/node$node.log"
+    echo "    node$node on http://127.0.0.1:$node_port (pid ${pids[node - 1]})"
   done
 
-  echo "==> starting nginx on 127.0.0.1:$PORT ($BALANCE)"
+  echo "==> starting nginx on 127.0.0.1:$PORT"
   cat >"$STATE/nginx.conf" <<EOF
 worker_processes 1;
 pid $STATE/nginx.pid;
@@ -139,12 +130,7 @@ events { worker_connections 8192; }
 http {
   access_log off;
   upstream boxoffice {
-$balance$upstreams    keepalive 128;
-  }
-  # The event a request is about: /api/events/{id}/..., or the tutorial routes' ?flightId=.
-  map \$uri \$boxoffice_event {
-    ~^/api/events/(?<event>[^/]+) \$event;
-    default \$arg_flightId;
+$upstreams    keepalive 128;
   }
   # WebSockets need Upgrade passed on; every other request keeps its upstream connection alive.
   map \$http_upgrade \$connection_upgrade { default upgrade; '' ''; }
@@ -162,23 +148,30 @@ $balance$upstreams    keepalive 128;
 }
 EOF
   nginx -p "$STATE/" -c "$STATE/nginx.conf" -e "$STATE/nginx-error.log"
-  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
-  curl -sf "http://127.0.0.1:$PORT/health" >/dev/null
-  trap - ERR
+  wait_until 10 0.1 "nginx did not answer http://127.0.0.1:$PORT/health" "$STATE/nginx-error.log" \
+    answers_health "http://127.0.0.1:$PORT"
+  trap - EXIT
 
   cat >"$STATE/cluster.env" <<EOF
 BOXOFFICE_URL=http://127.0.0.1:$PORT
 BOXOFFICE_ADMIN_TOKEN=$token
+BOXOFFICE_WEBHOOK_SECRET=$secret
 BOXOFFICE_POSTGRES="$connection"
 EOF
   cat <<EOF
 
-BoxOffice cluster is up ($NODES processes behind nginx, $BALANCE). State, PIDs and logs: $STATE
-  URL:          http://127.0.0.1:$PORT   (try http://127.0.0.1:$PORT/?flightId=1234)
-  admin token:  $token
-  PostgreSQL:   $connection
-  load:         dotnet run -c Release --project src/BoxOffice.Load -- contention --url http://127.0.0.1:$PORT --admin-token $token
-  stop:         $0 stop
+BoxOffice cluster is up ($NODES processes behind nginx, round-robin). State, PIDs and logs: $STATE
+  URL:            http://127.0.0.1:$PORT   (try http://127.0.0.1:$PORT/?flightId=1234)
+  admin token:    $token
+  webhook secret: $secret
+  PostgreSQL:     $connection
+  load:           dotnet run -c Release --project src/BoxOffice.Load -- contention --url http://127.0.0.1:$PORT --admin-token $token
+  stop:           $0 stop
+
+url=http://127.0.0.1:$PORT
+admin_token=$token
+webhook_secret=$secret
+pids=${pids[*]}
 EOF
 }
 
