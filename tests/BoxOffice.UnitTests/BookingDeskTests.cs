@@ -1,7 +1,6 @@
 using BoxOffice.Server.Booking;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
 
 using BoxOffice.Testing;
 
@@ -11,11 +10,11 @@ public sealed class BookingDeskTests : IAsyncDisposable
 {
     private readonly InMemoryBookingStore _store = new();
     private readonly ManualTime _time = new();
-    private readonly BookingDesks _desks;
+    private readonly TestDesks _desks;
 
     public BookingDeskTests()
     {
-        _desks = new BookingDesks(_store, _time, NullLoggerFactory.Instance);
+        _desks = new TestDesks(_store, _time);
         var catalog = new EventCatalog(_store, _time);
         var a320 = new EventDefinition("F1", "Flight F1", Templates.A320(), new Dictionary<string, long> { ["standard"] = 0 }, "EUR");
         catalog.CreateAsync(a320, """{"template":"a320"}""", CancellationToken.None).GetAwaiter().GetResult();
@@ -27,9 +26,9 @@ public sealed class BookingDeskTests : IAsyncDisposable
     private static BookSeats Book(string seat, string name, bool tutorial = false) =>
         new([(seat, name)], ManageTokens.NewReference(), ManageTokens.Hash("token"), Buyers.Uncapped) { Tutorial = tutorial };
 
-    private Task<BookResult?> Send(BookSeats command) => _desks.SendAsync("F1", command, CancellationToken.None);
+    private Task<BookResult?> Send(BookSeats command) => _desks.SendAsync("F1", command);
 
-    private Task<BookResult?> SendToFlight(BookSeats command) => _desks.SendAsync("T1", command, CancellationToken.None);
+    private Task<BookResult?> SendToFlight(BookSeats command) => _desks.SendAsync("T1", command);
 
     [Fact]
     public async Task Queued_commands_are_validated_in_order_and_committed_as_one_batch()
@@ -83,7 +82,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
         Assert.IsType<BookResult.Booked>(await good);
         Assert.IsType<BookResult.Booked>(await alsoGood);
         await Assert.ThrowsAsync<DeskUnavailableException>(() => poisoned);
-        var seats = await _desks.SendAsync("F1", new ReadSeatMap<string>(map => map.EncodeStatuses()), CancellationToken.None);
+        var seats = await _desks.ReadAsync("F1", map => map.EncodeStatuses());
         Assert.Equal(4, seats!.Count(status => status == 'b'));
     }
 
@@ -100,10 +99,10 @@ public sealed class BookingDeskTests : IAsyncDisposable
     public async Task Booking_all_or_nothing_refuses_every_seat_when_one_is_taken()
     {
         await Send(Book("1B", "Ada"));
-        var reply = await _desks.SendAsync("F1", new BookSeats([("1A", "Bob"), ("1B", "Cy")], "REF", "hash", Buyers.Uncapped), CancellationToken.None);
+        var reply = await _desks.SendAsync("F1", new BookSeats([("1A", "Bob"), ("1B", "Cy")], "REF", "hash", Buyers.Uncapped));
 
         Assert.Equal(["1B"], Assert.IsType<BookResult.Unavailable>(reply).Seats);
-        var statuses = await _desks.SendAsync("F1", new ReadSeatMap<string>(map => map.EncodeStatuses()), CancellationToken.None);
+        var statuses = await _desks.ReadAsync("F1", map => map.EncodeStatuses());
         Assert.Equal('a', statuses![0]);
     }
 
@@ -122,7 +121,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
         var first = Assert.IsType<BookResult.Booked>(await SendToFlight(Book("1A", "Ada", tutorial: true)));
         await SendToFlight(Book("2C", "Ada", tutorial: true));
 
-        var occupants = await _desks.SendAsync("T1", new ReadSeatMap<string>(map => $"{map.OccupantOf(0)}|{map.OccupantOf(8)}") { Tutorial = true }, CancellationToken.None);
+        var occupants = await _desks.ReadAsync("T1", map => $"{map.OccupantOf(0)}|{map.OccupantOf(8)}", tutorial: true);
         Assert.Equal("|Ada", occupants);
         Assert.Contains(_store.Commits[^1].Writes, write => write is ReleaseSeat { Seat: "1A" });
         Assert.Contains(new CancelBooking(first.Reference), _store.Commits[^1].Writes);
@@ -134,7 +133,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
         await Send(Book("1A", "Ada"));
         await Send(Book("2C", "Ada"));
 
-        var occupants = await _desks.SendAsync("F1", new ReadSeatMap<string>(map => $"{map.OccupantOf(0)}|{map.OccupantOf(8)}"), CancellationToken.None);
+        var occupants = await _desks.ReadAsync("F1", map => $"{map.OccupantOf(0)}|{map.OccupantOf(8)}");
         Assert.Equal("Ada|Ada", occupants);
     }
 
@@ -142,9 +141,9 @@ public sealed class BookingDeskTests : IAsyncDisposable
     public async Task A_tutorial_flight_takes_only_the_tutorials_commands_and_other_events_never_take_them()
     {
         Assert.Null(await SendToFlight(Book("1A", "Ada")));
-        Assert.Null(await _desks.SendAsync("T1", new ReadSeatMap<string>(map => map.EncodeStatuses()), CancellationToken.None));
+        Assert.Null(await _desks.ReadAsync("T1", map => map.EncodeStatuses()));
         Assert.Null(await Send(Book("1A", "Ada", tutorial: true)));
-        Assert.Null(await _desks.SendAsync("F1", new ReadSeatMap<string>(map => map.EncodeStatuses()) { Tutorial = true }, CancellationToken.None));
+        Assert.Null(await _desks.ReadAsync("F1", map => map.EncodeStatuses(), tutorial: true));
 
         Assert.IsType<BookResult.Booked>(await SendToFlight(Book("1A", "Ada", tutorial: true)));
         Assert.IsType<BookResult.Booked>(await Send(Book("1A", "Ada")));
@@ -152,25 +151,26 @@ public sealed class BookingDeskTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_retired_event_is_forgotten_and_its_desk_stops()
+    public async Task A_retired_desk_finishes_what_it_queued_and_takes_nothing_more()
     {
-        var desk = (await _desks.FindAsync("F1", CancellationToken.None))!;
+        var desk = (await _desks.FindAsync("F1"))!;
+        Assert.Equal(EnqueueResult.Accepted, desk.TryEnqueue(Book("1A", "Ada"), out var queued));
 
-        _desks.Retire("F1");
+        desk.Retire();
 
         await desk.Completion.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(0, _desks.ActiveCount);
-        Assert.Equal(EnqueueResult.Retired, desk.TryEnqueue(Book("1A", "Ada")));
+        Assert.IsType<BookResult.Booked>(await queued);
+        Assert.Equal(EnqueueResult.Retired, desk.TryEnqueue(Book("1B", "Bob"), out _));
     }
 
     [Fact]
     public async Task Cancelling_releases_the_seats_and_publishes_the_change()
     {
         var booked = Assert.IsType<BookResult.Booked>(await Send(Book("4E", "Ada")));
-        var desk = await _desks.FindAsync("F1", CancellationToken.None);
+        var desk = await _desks.FindAsync("F1");
         var deltas = new List<SeatDelta>();
 
-        var result = await _desks.SendAsync("F1", new CancelBookingSeats(booked.Reference, ["4E"]), CancellationToken.None);
+        var result = await _desks.SendAsync("F1", new CancelBookingSeats(booked.Reference, ["4E"]));
 
         Assert.IsType<CancelResult.Cancelled>(result);
         Assert.True(desk!.Feed.TryReadSince(1, deltas));
@@ -179,39 +179,16 @@ public sealed class BookingDeskTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Idle_desks_are_retired_and_come_back_with_their_state()
-    {
-        await Send(Book("6A", "Ada"));
-        _time.Advance(TimeSpan.FromMinutes(10));
-
-        Assert.Single(_desks.RetireIdle(TimeSpan.FromMinutes(5)));
-        Assert.Equal(0, _desks.ActiveCount);
-        var reply = await Send(Book("6A", "Bob"));
-        Assert.IsType<BookResult.Unavailable>(reply);
-        Assert.Equal(1, _desks.ActiveCount);
-    }
-
-    [Fact]
-    public async Task Busy_desks_are_not_retired()
-    {
-        await Send(Book("6A", "Ada"));
-        _time.Advance(TimeSpan.FromMinutes(1));
-
-        Assert.Empty(_desks.RetireIdle(TimeSpan.FromMinutes(5)));
-    }
-
-    [Fact]
     public async Task Unknown_events_have_no_desk()
     {
-        Assert.Null(await _desks.SendAsync("nope", Book("1A", "Ada"), CancellationToken.None));
-        Assert.Equal(0, _desks.ActiveCount);
+        Assert.Null(await _desks.FindAsync("nope"));
     }
 
     [Fact]
     public async Task Concurrent_best_available_requests_never_collide_and_the_rest_hear_sold_out()
     {
         var replies = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
-            _desks.SendAsync("F1", new BookBestAvailable([$"Buyer {i}"], together: true, category: null, ManageTokens.NewReference(), "hash", Buyers.Uncapped), CancellationToken.None)));
+            _desks.SendAsync("F1", new BookBestAvailable([$"Buyer {i}"], Together: true, Category: null, ManageTokens.NewReference(), "hash", Buyers.Uncapped))));
 
         var seats = replies.OfType<BookResult.Booked>().Select(b => b.Seats[0].Seat).ToArray();
         Assert.Equal(60, seats.Length);

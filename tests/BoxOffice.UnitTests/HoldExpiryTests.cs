@@ -1,8 +1,6 @@
-using BoxOffice.Server.Booking;
 using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
 
 using BoxOffice.Testing;
 
@@ -13,11 +11,11 @@ public sealed class HoldExpiryTests : IAsyncDisposable
 {
     private readonly InMemoryBookingStore _store = new();
     private readonly ManualTime _time = new();
-    private readonly BookingDesks _desks;
+    private readonly TestDesks _desks;
 
     public HoldExpiryTests()
     {
-        _desks = new BookingDesks(_store, _time, NullLoggerFactory.Instance);
+        _desks = new TestDesks(_store, _time);
         var definition = new EventDefinition("show", "Show", Templates.Cinema(2, 4), new Dictionary<string, long> { ["standard"] = 1500 }, "EUR");
         new EventCatalog(_store, _time).CreateAsync(definition, """{"template":"cinema","rows":2,"seatsPerRow":4}""", CancellationToken.None).GetAwaiter().GetResult();
     }
@@ -27,10 +25,10 @@ public sealed class HoldExpiryTests : IAsyncDisposable
     private Task<HoldResult?> Hold(string key, params string[] seats)
     {
         var order = new NewOrder($"ord-{key}", key, $"hash-{key}", "a@example.com", "token", $"pay-{key}", 0, "", _time.GetUtcNow().AddMinutes(10).ToUnixTimeMilliseconds(), 0);
-        return _desks.SendAsync("show", new HoldSeatsForOrder(new SeatWish(seats.Select(s => (s, "Guest")).ToArray(), null, true, null), order, Buyers.Uncapped), CancellationToken.None);
+        return _desks.SendAsync("show", new HoldSeatsForOrder(new SeatWish(seats.Select(s => (s, "Guest")).ToArray(), null, true, null), order, Buyers.Uncapped));
     }
 
-    private async Task<string> Statuses() => (await _desks.SendAsync("show", new ReadSeatMap<string>(map => map.EncodeStatuses()), CancellationToken.None))!;
+    private async Task<string> Statuses() => (await _desks.ReadAsync("show", map => map.EncodeStatuses()))!;
 
     [Fact]
     public async Task A_hold_is_priced_by_category_and_shows_as_held()
@@ -72,10 +70,10 @@ public sealed class HoldExpiryTests : IAsyncDisposable
         await Hold("k1", "A1");
         await Hold("k2", "A2");
 
-        var onTime = await _desks.SendAsync("show", new ApplyPayment("ord-k1", "paid"), CancellationToken.None);
+        var onTime = await _desks.SendAsync("show", new ApplyPayment("ord-k1", "paid"));
         _time.Advance(TimeSpan.FromMinutes(10));
-        var late = await _desks.SendAsync("show", new ApplyPayment("ord-k2", "paid"), CancellationToken.None);
-        var again = await _desks.SendAsync("show", new ApplyPayment("ord-k2", "paid"), CancellationToken.None);
+        var late = await _desks.SendAsync("show", new ApplyPayment("ord-k2", "paid"));
+        var again = await _desks.SendAsync("show", new ApplyPayment("ord-k2", "paid"));
 
         Assert.Equal((OrderState.Paid, false, false), Outcome(onTime));
         Assert.Equal((OrderState.Expired, true, false), Outcome(late));
@@ -102,10 +100,10 @@ public sealed class HoldExpiryTests : IAsyncDisposable
     public async Task Declining_after_paying_is_illegal_and_changes_nothing()
     {
         await Hold("k1", "A1");
-        await _desks.SendAsync("show", new ApplyPayment("ord-k1", "paid"), CancellationToken.None);
+        await _desks.SendAsync("show", new ApplyPayment("ord-k1", "paid"));
         var commits = _store.Commits.Count;
 
-        var declined = await _desks.SendAsync("show", new ApplyPayment("ord-k1", "failed"), CancellationToken.None);
+        var declined = await _desks.SendAsync("show", new ApplyPayment("ord-k1", "failed"));
 
         Assert.Equal(new PaymentResult.Illegal(OrderState.Paid), declined);
         Assert.Equal(commits, _store.Commits.Count);
@@ -116,10 +114,10 @@ public sealed class HoldExpiryTests : IAsyncDisposable
     {
         await Hold("k1", "A1");
 
-        await _desks.SendAsync("show", new ExpireOrder("ord-k1"), CancellationToken.None);
+        await _desks.SendAsync("show", new ExpireOrder("ord-k1"));
         var before = await Statuses();
         _time.Advance(TimeSpan.FromMinutes(10));
-        await _desks.SendAsync("show", new ExpireOrder("ord-k1"), CancellationToken.None);
+        await _desks.SendAsync("show", new ExpireOrder("ord-k1"));
 
         Assert.Equal("haaaaaaa", before);
         Assert.Contains(_store.Commits[^1].Writes, w => w is TransitionOrder { To: OrderState.Expired });

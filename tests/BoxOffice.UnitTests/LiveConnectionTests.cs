@@ -21,13 +21,13 @@ public class LiveConnectionTests
     private sealed record Connection(ChangeFeed Feed, ScriptedSocket Socket, Task Running);
 
     /// <summary>A connection subscribed to a fresh feed of an empty A320, serving <paramref name="socket"/>.</summary>
-    private static Connection Connect(ScriptedSocket socket, TimeProvider? time = null, Func<SeatMap, ILiveEncoder>? encoderFor = null)
+    private static Connection Connect(ScriptedSocket socket, TimeProvider? time = null, Func<WatchedSeats, ILiveEncoder>? encoderFor = null)
     {
         var feed = new ChangeFeed(0);
-        var map = new SeatMap(Flight, 0, [], feed);
+        var seats = new WatchedSeats(Flight.Layout, 0, new SeatStatus[Flight.Layout.Count], new string?[Flight.Layout.Count]);
         var connection = new LiveConnection(socket, feed, Options, time ?? TimeProvider.System, NullLogger.Instance);
         feed.Add(connection);
-        var encoder = encoderFor?.Invoke(map) ?? new SeatMapEncoder(map);
+        var encoder = encoderFor?.Invoke(seats) ?? new SeatMapEncoder(seats);
         return new Connection(feed, socket, connection.RunAsync(encoder, CancellationToken.None));
     }
 
@@ -154,7 +154,7 @@ public class LiveConnectionTests
     public async Task The_tutorial_socket_folds_every_change_within_100_ms_into_one_seat_list()
     {
         var time = new ManualTime { DrivesTimers = true };
-        var (feed, socket, _) = Connect(new ScriptedSocket(), time, map => new CompatEncoder(map));
+        var (feed, socket, _) = Connect(new ScriptedSocket(), time, seats => new CompatEncoder(seats));
         await socket.NextSentAsync();
         await time.WaitForTimersAsync(1);
 

@@ -5,6 +5,7 @@ using BoxOffice.Server.Storage;
 namespace BoxOffice.Server.Booking;
 
 /// <summary>One seat's new state, as the change feed carries it. The occupant never leaves the server except through the tutorial routes.</summary>
+[GenerateSerializer, Immutable]
 public readonly record struct SeatChange(int Seat, SeatStatus Status, string? Occupant);
 
 /// <summary>

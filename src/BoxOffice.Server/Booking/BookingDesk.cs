@@ -9,31 +9,30 @@ public enum EnqueueResult
     Accepted,
     Retired,
     Overloaded,
+    /// <summary>A tutorial flight asked by another route, or another event asked by the tutorial's: as if the event did not exist.</summary>
+    NotThisKind,
 }
 
 /// <summary>
-/// The single writer of one event in this process, like a Durable Object. It drains its inbox in
-/// batches, validates each command in order against the seat map, commits the batch in one
-/// transaction (group commit), and only then answers the callers and publishes the change.
+/// The single writer of one event, like a Durable Object; its <c>EventDesk</c> grain makes it the only one in
+/// the cluster. It drains its inbox in batches, validates each command in order against the seat map,
+/// commits the batch in one transaction (group commit), and only then answers the callers and publishes the change.
 /// </summary>
 public sealed partial class BookingDesk
 {
     public const int MaxBatch = 256;
     public const int MaxQueue = 10_000;
     private const int AttemptsAlone = 3;
-    /// <summary>How often a batch, or a command retried alone, may lose its commit to other processes' before the desk gives up on it.</summary>
+    /// <summary>How often a batch, or a command retried alone, may lose its commit to another writer before the desk gives up on it.</summary>
     private const int MaxLostRaces = 32;
 
-    private readonly Channel<DeskCommand> _inbox = Channel.CreateUnbounded<DeskCommand>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<DeskWork> _inbox = Channel.CreateUnbounded<DeskWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IBookingStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly BoxOfficeMetrics? _metrics;
-    // Seats a batch staged in memory but failed to commit: a catch-up puts them back as the store has them.
-    private readonly HashSet<int> _unsure = [];
     private SeatMap _map;
     private bool _stale;
-    private long _lastActiveTimestamp;
     private int _queued;
 
     public BookingDesk(SeatMap map, IBookingStore store, TimeProvider time, ILogger logger, BoxOfficeMetrics? metrics = null)
@@ -44,30 +43,48 @@ public sealed partial class BookingDesk
         _store = store;
         _time = time;
         _logger = logger;
-        _lastActiveTimestamp = time.GetTimestamp();
         Completion = Task.Run(RunAsync);
+    }
+
+    /// <summary>Loads the event and starts its desk; null when the store has no such event.</summary>
+    public static async Task<BookingDesk?> LoadAsync(string eventId, IBookingStore store, TimeProvider time, ILogger logger, BoxOfficeMetrics? metrics = null)
+    {
+        var stored = await store.LoadEventAsync(eventId, CancellationToken.None);
+        if (stored is null)
+            return null;
+        var definition = EventCatalog.ToDefinition(stored.Event);
+        var orders = stored.Orders.Select(order => order.ToDeskOrder(definition.Layout));
+        var map = new SeatMap(definition, stored.Event.Version, stored.Seats, orders, new ChangeFeed(stored.Event.Version));
+        return new BookingDesk(map, store, time, logger, metrics) { LayoutJson = stored.Event.LayoutJson };
     }
 
     public EventDefinition Definition { get; }
 
+    /// <summary>The layout as stored, so a process that watches the event can draw it without loading the event itself.</summary>
+    public string LayoutJson { get; private init; } = "";
+
     public ChangeFeed Feed => _map.Feed;
 
-    /// <summary>The version the desk has committed or caught up to, read off its thread: a hint that may move on at once.</summary>
-    public long Version => _map.Version;
+    /// <summary>The version the desk has committed or reloaded, read off its thread: a hint that may move on at once.</summary>
+    public long Version => Volatile.Read(ref _map).Version;
 
     public Task Completion { get; }
 
-    public TimeSpan IdleFor => _time.GetElapsedTime(Interlocked.Read(ref _lastActiveTimestamp));
-
-    public EnqueueResult TryEnqueue(DeskCommand command)
+    /// <summary>Queues a command; <paramref name="reply"/> completes once its batch has committed.</summary>
+    public EnqueueResult TryEnqueue<TResult>(DeskCommand<TResult> command, out Task<TResult> reply) where TResult : class
     {
+        var work = new DeskWork<TResult>(command);
+        reply = work.Reply;
+        // Every request reaches the desk through here, so no route can forget the check; a desk's definition never changes.
+        if (command.Tutorial != Definition.Tutorial)
+            return EnqueueResult.NotThisKind;
         // The single-reader channel cannot count its items, so the desk keeps its own tally for load shedding.
         if (Interlocked.Increment(ref _queued) > MaxQueue)
         {
             Interlocked.Decrement(ref _queued);
             return EnqueueResult.Overloaded;
         }
-        if (_inbox.Writer.TryWrite(command))
+        if (_inbox.Writer.TryWrite(work))
             return EnqueueResult.Accepted;
         Interlocked.Decrement(ref _queued);
         return EnqueueResult.Retired;
@@ -78,18 +95,15 @@ public sealed partial class BookingDesk
 
     private async Task RunAsync()
     {
-        var reads = new List<DeskCommand>(MaxBatch);
-        var writes = new List<DeskCommand>(MaxBatch);
+        var reads = new List<DeskWork>(MaxBatch);
+        var writes = new List<DeskWork>(MaxBatch);
         while (await _inbox.Reader.WaitToReadAsync())
         {
-            while (reads.Count + writes.Count < MaxBatch && _inbox.Reader.TryRead(out var command))
+            while (reads.Count + writes.Count < MaxBatch && _inbox.Reader.TryRead(out var work))
             {
                 Interlocked.Decrement(ref _queued);
-                (command.IsRead ? reads : writes).Add(command);
+                (work.IsRead ? reads : writes).Add(work);
             }
-            // Catch-ups come from other processes' traffic: only this process's own use keeps the desk from retiring.
-            if (writes.Count > 0 || reads.Exists(read => read is not CatchUp))
-                Interlocked.Exchange(ref _lastActiveTimestamp, _time.GetTimestamp());
             await HandleAsync(reads, writes);
             reads.Clear();
             writes.Clear();
@@ -97,10 +111,8 @@ public sealed partial class BookingDesk
         Feed.Restart(_map.Version);
     }
 
-    private async Task HandleAsync(List<DeskCommand> reads, List<DeskCommand> writes)
+    private async Task HandleAsync(List<DeskWork> reads, List<DeskWork> writes)
     {
-        if (reads.Exists(read => read is CatchUp catchUp && catchUp.IsAheadOf(_map)))
-            _stale = true;
         if (_stale && !await TryReloadAsync(reads.Concat(writes)))
             return;
         // One clock reading per batch: every decision in it agrees on which holds have lapsed.
@@ -134,8 +146,8 @@ public sealed partial class BookingDesk
             }
             catch (Exception error)
             {
-                // Losing to another process's commit is no command's fault: the whole batch is decided again.
-                if (await LostRaceAsync(plan, error) && races < MaxLostRaces)
+                // Losing to another writer's commit is no command's fault: the whole batch is decided again.
+                if (await LostRaceAsync(error) && races < MaxLostRaces)
                     continue;
                 LogBatchFailed(_logger, Definition.Id, writes.Count, error);
                 await RetryAloneAsync(writes);
@@ -148,7 +160,7 @@ public sealed partial class BookingDesk
     }
 
     /// <summary>A failed batch is replayed one command at a time, so one bad command never fails its neighbours.</summary>
-    private async Task RetryAloneAsync(List<DeskCommand> writes)
+    private async Task RetryAloneAsync(List<DeskWork> writes)
     {
         foreach (var write in writes)
         {
@@ -161,13 +173,31 @@ public sealed partial class BookingDesk
                 try
                 {
                     write.Stage(_map, plan);
+                }
+                catch (Exception bug) when (bug is not StoreConflictException)
+                {
+                    // A command that throws while deciding is a bug, not a busy database: the caller gets the
+                    // error itself (a 500), and the map, which it may have half-changed, is reloaded.
+                    _stale = true;
+                    write.Fail(bug);
+                    break;
+                }
+                catch (StoreConflictException conflict)
+                {
+                    if (await LostRaceAsync(conflict) && ++races < MaxLostRaces)
+                        continue;
+                    write.Fail(new DeskUnavailableException($"Event {Definition.Id} could not decide the request.", conflict));
+                    break;
+                }
+                try
+                {
                     await CommitAsync(plan);
                     write.Acknowledge();
                     break;
                 }
                 catch (Exception error)
                 {
-                    if (await LostRaceAsync(plan, error) && ++races < MaxLostRaces)
+                    if (await LostRaceAsync(error) && ++races < MaxLostRaces)
                         continue;
                     if (error is StoreConflictException && ++refusals < AttemptsAlone)
                         continue;
@@ -179,15 +209,14 @@ public sealed partial class BookingDesk
     }
 
     /// <summary>
-    /// After a failed commit: forgets what the plan staged, and for a conflict catches up at once. True when
-    /// another process had moved the event on, so the commands lost a race rather than being refused.
+    /// After a failed commit the staged map is wrong, so it is reloaded; for a conflict at once. True when
+    /// another writer had moved the event on (a second activation, which the database refused to let both
+    /// commit), so the commands lost a race rather than being refused.
     /// </summary>
-    private async Task<bool> LostRaceAsync(BatchPlan plan, Exception error)
+    private async Task<bool> LostRaceAsync(Exception error)
     {
         var version = _map.Version;
         _stale = true;
-        foreach (var change in plan.Changes)
-            _unsure.Add(change.Seat);
         return error is StoreConflictException && await TryReloadAsync([]) && _map.Version > version;
     }
 
@@ -204,32 +233,28 @@ public sealed partial class BookingDesk
         _metrics?.SeatChanges.Add(plan.Changes.Count);
     }
 
-    private async Task<bool> TryReloadAsync(IEnumerable<DeskCommand> waiting)
+    /// <summary>
+    /// Rebuilds the map from the store. Watchers re-sync from a fresh snapshot when the version moved:
+    /// no delta explains a change another writer made.
+    /// </summary>
+    private async Task<bool> TryReloadAsync(IEnumerable<DeskWork> waiting)
     {
         try
         {
-            // Deltas keep every live connection open; only a store behind the map, which no delta explains,
-            // costs a full reload. Paid events always reload in full: a delta carries seats, not the orders
-            // that hold them, and the desk decides webhooks and expiry from those orders.
-            if (Definition.IsPaid || !await CatchUp.TryApplyAsync(_map, _store, _unsure))
-            {
-                var stored = await _store.LoadEventAsync(Definition.Id, CancellationToken.None)
-                    ?? throw new InvalidOperationException($"Event {Definition.Id} disappeared from the store.");
-                var versionBefore = _map.Version;
-                _map = new SeatMap(Definition, stored.Event.Version, stored.Seats, stored.Orders.Select(o => o.ToDeskOrder(Definition.Layout)), Feed);
-                _map.NowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-                if (_map.Version != versionBefore)
-                    Feed.Restart(_map.Version);
-            }
-            _unsure.Clear();
+            var stored = await _store.LoadEventAsync(Definition.Id, CancellationToken.None)
+                ?? throw new InvalidOperationException($"Event {Definition.Id} disappeared from the store.");
+            var versionBefore = _map.Version;
+            Volatile.Write(ref _map, new SeatMap(Definition, stored.Event.Version, stored.Seats, stored.Orders.Select(o => o.ToDeskOrder(Definition.Layout)), Feed));
+            if (_map.Version != versionBefore)
+                Feed.Restart(_map.Version);
             _stale = false;
             return true;
         }
         catch (Exception error)
         {
             LogReloadFailed(_logger, Definition.Id, error);
-            foreach (var command in waiting)
-                command.Fail(new DeskUnavailableException($"Event {Definition.Id} is unavailable.", error));
+            foreach (var work in waiting)
+                work.Fail(new DeskUnavailableException($"Event {Definition.Id} is unavailable.", error));
             return false;
         }
     }
@@ -241,5 +266,34 @@ public sealed partial class BookingDesk
     private static partial void LogReloadFailed(ILogger logger, string eventId, Exception error);
 }
 
-/// <summary>The desk could not reach a durable answer (the database failed); the caller should try again.</summary>
+/// <summary>A command on its way through the desk, with the caller's reply.</summary>
+internal abstract class DeskWork
+{
+    public abstract bool IsRead { get; }
+
+    public abstract void Stage(SeatMap map, BatchPlan plan);
+
+    public abstract void Acknowledge();
+
+    public abstract void Fail(Exception error);
+}
+
+internal sealed class DeskWork<TResult>(DeskCommand<TResult> command) : DeskWork where TResult : class
+{
+    private readonly TaskCompletionSource<TResult> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TResult? _outcome;
+
+    public Task<TResult> Reply => _reply.Task;
+
+    public override bool IsRead => command.IsRead;
+
+    public override void Stage(SeatMap map, BatchPlan plan) => _outcome = command.Decide(map, plan);
+
+    public override void Acknowledge() =>
+        _reply.TrySetResult(_outcome ?? throw new InvalidOperationException("A command was acknowledged before it was staged."));
+
+    public override void Fail(Exception error) => _reply.TrySetException(error);
+}
+
+/// <summary>The desk could not reach a durable answer (the database failed, or the event's desk is moving); the caller should try again.</summary>
 public sealed class DeskUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,5 +1,6 @@
 using BoxOffice.Contracts;
 using BoxOffice.Server.Clients;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Lab;
 using BoxOffice.Server.Storage;
@@ -23,7 +24,7 @@ public static class BookingsApi
     }
 
     private static async Task<Results<Created<BookingResponse>, ValidationProblem, ProblemHttpResult>> Book(
-        string id, BookingRequest request, HttpContext http, BookingDesks desks, [FromServices] RaceLab? lab, CancellationToken cancellationToken)
+        string id, BookingRequest request, HttpContext http, EventDesks desks, [FromServices] RaceLab? lab, CancellationToken cancellationToken)
     {
         if (request.Mode is { } mode && mode != "desk")
             return await LabApi.BookAsync(lab, id, request, cancellationToken);
@@ -34,7 +35,7 @@ public static class BookingsApi
         if (!EventCatalog.IsValidId(id))
             return EventsApi.EventNotFound(id);
 
-        return await desks.SendAsync(id, command, cancellationToken) switch
+        return await desks.SendAsync(id, command) switch
         {
             null => EventsApi.EventNotFound(id),
             BookResult.Booked booked => TypedResults.Created(
@@ -132,7 +133,7 @@ public static class BookingsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CancelBooking(
-        string reference, [FromHeader(Name = ManageTokenHeader)] string? manageToken, IBookingStore store, BookingDesks desks, CancellationToken cancellationToken)
+        string reference, [FromHeader(Name = ManageTokenHeader)] string? manageToken, IBookingStore store, EventDesks desks, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(manageToken))
             return ManageTokenRequired();
@@ -143,7 +144,7 @@ public static class BookingsApi
             return TypedResults.NoContent();
 
         var liveSeats = booking.Seats.Where(seat => !seat.Released).Select(seat => seat.Seat).ToArray();
-        await desks.SendAsync(booking.EventId, new CancelBookingSeats(booking.Reference, liveSeats), cancellationToken);
+        await desks.SendAsync(booking.EventId, new CancelBookingSeats(booking.Reference, liveSeats));
         return TypedResults.NoContent();
     }
 

@@ -6,6 +6,7 @@ namespace BoxOffice.Server.Booking;
 /// </summary>
 /// <param name="Client">The client's key (its address); recorded on the booking or order.</param>
 /// <param name="Caps">Null when <c>Limits:Enabled=false</c>.</param>
+[GenerateSerializer, Immutable]
 public sealed record Buyer(string Client, BuyerCaps? Caps)
 {
     /// <summary>Refuses a request for <paramref name="seats"/> more seats, of which <paramref name="freed"/> the client gives up in the same commit.</summary>
@@ -24,4 +25,5 @@ public sealed record Buyer(string Client, BuyerCaps? Caps)
 }
 
 /// <summary>The per-client caps of <c>Limits</c>, as the desk applies them.</summary>
+[GenerateSerializer, Immutable]
 public sealed record BuyerCaps(int SeatsPerOrder, int SeatsPerClient, int OpenOrdersPerClient);

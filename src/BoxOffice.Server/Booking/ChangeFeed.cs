@@ -1,6 +1,7 @@
 namespace BoxOffice.Server.Booking;
 
 /// <summary>The seats one committed batch changed, moving the event from one version to the next.</summary>
+[GenerateSerializer, Immutable]
 public sealed record SeatDelta(long FromVersion, long ToVersion, IReadOnlyList<SeatChange> Changes);
 
 /// <summary>Someone who reads a <see cref="ChangeFeed"/> at their own pace after being nudged.</summary>
@@ -28,6 +29,16 @@ public sealed class ChangeFeed(long version)
     private long _version = version;
 
     public int ConnectionCount => Volatile.Read(ref _connections).Length;
+
+    /// <summary>The version the last published delta, or the last restart, reached.</summary>
+    public long Version
+    {
+        get
+        {
+            lock (_gate)
+                return _version;
+        }
+    }
 
     public void Publish(SeatDelta delta)
     {

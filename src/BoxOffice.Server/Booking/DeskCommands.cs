@@ -4,70 +4,71 @@ using BoxOffice.Server.Storage;
 namespace BoxOffice.Server.Booking;
 
 /// <summary>
-/// A request to an event's desk. The desk stages it against its <see cref="SeatMap"/> (which may add
-/// writes to the batch), and acknowledges it only after that batch has committed.
+/// A request to an event's desk: plain data, so it can travel to the event's grain on another process.
+/// The desk decides it against its <see cref="SeatMap"/> (which may add writes to the batch), and
+/// answers only after that batch has committed.
 /// </summary>
-public abstract class DeskCommand
+[GenerateSerializer, Immutable]
+public abstract record DeskCommand
 {
     /// <summary>Reads are answered from committed state, before the batch's writes are staged.</summary>
     internal virtual bool IsRead => false;
 
     /// <summary>
     /// Sent by the tutorial's routes. Tutorial flights take only such commands and other events never do:
-    /// <see cref="BookingDesks.SendAsync"/> answers as for an unknown event otherwise.
+    /// the desk answers as for an unknown event otherwise.
     /// </summary>
+    [Id(0)]
     public bool Tutorial { get; init; }
-
-    internal abstract void Stage(SeatMap map, BatchPlan plan);
-
-    internal abstract void Acknowledge();
-
-    internal abstract void Fail(Exception error);
 }
 
-public abstract class DeskCommand<TResult> : DeskCommand where TResult : class
+[GenerateSerializer, Immutable]
+public abstract record DeskCommand<TResult> : DeskCommand where TResult : class
 {
-    private readonly TaskCompletionSource<TResult> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TResult? _outcome;
-
-    public Task<TResult> Reply => _reply.Task;
-
-    internal sealed override void Stage(SeatMap map, BatchPlan plan) => _outcome = Decide(map, plan);
-
-    protected abstract TResult Decide(SeatMap map, BatchPlan plan);
-
-    internal sealed override void Acknowledge() =>
-        _reply.TrySetResult(_outcome ?? throw new InvalidOperationException("A command was acknowledged before it was staged."));
-
-    internal sealed override void Fail(Exception error) => _reply.TrySetException(error);
+    internal abstract TResult Decide(SeatMap map, BatchPlan plan);
 }
 
-/// <summary>Answers a question about the committed seat map on the desk's own thread.</summary>
-public sealed class ReadSeatMap<TResult>(Func<SeatMap, TResult> read) : DeskCommand<TResult> where TResult : class
+/// <summary>A question about the committed seat map, answered as bytes the caller sends as they are; the grain caches them per version.</summary>
+[GenerateSerializer, Immutable]
+public abstract record DeskRead : DeskCommand<VersionedBytes>
 {
-    internal override bool IsRead => true;
+    internal sealed override bool IsRead => true;
 
-    protected override TResult Decide(SeatMap map, BatchPlan plan) => read(map);
+    internal sealed override VersionedBytes Decide(SeatMap map, BatchPlan plan) => new(map.Version, Encode(map));
+
+    protected abstract byte[] Encode(SeatMap map);
 }
 
+/// <summary>An encoded read and the committed version it describes.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VersionedBytes(long Version, byte[] Bytes);
+
+[GenerateSerializer, Immutable]
 public abstract record BookResult
 {
+    [GenerateSerializer, Immutable]
     public sealed record Booked(string Reference, IReadOnlyList<BookedSeat> Seats) : BookResult;
 
+    [GenerateSerializer, Immutable]
     public sealed record Unavailable(IReadOnlyList<string> Seats) : BookResult;
 
+    [GenerateSerializer, Immutable]
     public sealed record UnknownSeats(IReadOnlyList<string> Seats) : BookResult;
 
     /// <summary>The event is paid: seats are sold through <c>POST /api/orders</c>, never booked directly.</summary>
+    [GenerateSerializer, Immutable]
     public sealed record CheckoutRequired : BookResult;
 
     /// <summary>The event is free: there is nothing to pay, so seats are booked directly, not ordered.</summary>
+    [GenerateSerializer, Immutable]
     public sealed record BookDirectly : BookResult;
 
     /// <summary>Best-available found no seats to fit; <c>Available</c> says how many of the asked category are left.</summary>
+    [GenerateSerializer, Immutable]
     public sealed record NotEnough(int Available) : BookResult;
 
     /// <summary>The client would pass one of its caps (<c>Limit</c> names it); nothing was booked.</summary>
+    [GenerateSerializer, Immutable]
     public sealed record LimitReached(string Limit, int Max, string Detail) : BookResult;
 }
 
@@ -76,25 +77,26 @@ public abstract record BookResult
 /// a passenger who already sits somewhere on the flight gives that seat up in the same commit, and the
 /// booking it belonged to is cancelled (a tutorial booking is always one seat).
 /// </summary>
-public sealed class BookSeats(
-    IReadOnlyList<(string Seat, string Name)> seats,
-    string reference,
-    string manageTokenHash,
-    Buyer buyer) : DeskCommand<BookResult>
+[GenerateSerializer, Immutable]
+public sealed record BookSeats(
+    IReadOnlyList<(string Seat, string Name)> Seats,
+    string Reference,
+    string ManageTokenHash,
+    Buyer Buyer) : DeskCommand<BookResult>
 {
-    protected override BookResult Decide(SeatMap map, BatchPlan plan)
+    internal override BookResult Decide(SeatMap map, BatchPlan plan)
     {
         if (map.Event.IsPaid)
             return new BookResult.CheckoutRequired();
-        var (indexes, refusal) = SeatSelection.Resolve(map, seats.Select(s => s.Seat).ToArray());
+        var (indexes, refusal) = SeatSelection.Resolve(map, Seats.Select(s => s.Seat).ToArray());
         if (refusal is not null)
             return refusal;
 
         var moving = Tutorial
-            ? seats.Select(seat => map.SeatOccupiedBy(seat.Name)).Where(previous => previous >= 0).Distinct().ToArray()
+            ? Seats.Select(seat => map.SeatOccupiedBy(seat.Name)).Where(previous => previous >= 0).Distinct().ToArray()
             : [];
         // Decided before anything is staged: a refusal must leave the plan as it found it.
-        if (buyer.RefuseSeats(map, seats.Count, moving.Count(seat => map.ClientOf(seat) == buyer.Client)) is { } overCap)
+        if (Buyer.RefuseSeats(map, Seats.Count, moving.Count(seat => map.ClientOf(seat) == Buyer.Client)) is { } overCap)
             return overCap;
         foreach (var previous in moving)
         {
@@ -102,59 +104,64 @@ public sealed class BookSeats(
             plan.Release(map, previous);
             plan.Add(new CancelBooking(previousBooking));
         }
-        return plan.BookAll(map, reference, manageTokenHash, buyer.Client, indexes!, seats.Select(s => s.Name).ToArray());
+        return plan.BookAll(map, Reference, ManageTokenHash, Buyer.Client, indexes!, Seats.Select(s => s.Name).ToArray());
     }
 }
 
 /// <summary>
-/// Picks the best <c>names.Count</c> seats: adjacent in one row if possible, otherwise (unless
-/// <paramref name="together"/>) the nearest ones. Picking inside the single writer means
+/// Picks the best <c>Names.Count</c> seats: adjacent in one row if possible, otherwise (unless
+/// <c>Together</c>) the nearest ones. Picking inside the single writer means
 /// concurrent requests never collide.
 /// </summary>
-public sealed class BookBestAvailable(
-    IReadOnlyList<string> names,
-    bool together,
-    string? category,
-    string reference,
-    string manageTokenHash,
-    Buyer buyer) : DeskCommand<BookResult>
+[GenerateSerializer, Immutable]
+public sealed record BookBestAvailable(
+    IReadOnlyList<string> Names,
+    bool Together,
+    string? Category,
+    string Reference,
+    string ManageTokenHash,
+    Buyer Buyer) : DeskCommand<BookResult>
 {
-    protected override BookResult Decide(SeatMap map, BatchPlan plan)
+    internal override BookResult Decide(SeatMap map, BatchPlan plan)
     {
         if (map.Event.IsPaid)
             return new BookResult.CheckoutRequired();
-        if (buyer.RefuseSeats(map, names.Count) is { } overCap)
+        if (Buyer.RefuseSeats(map, Names.Count) is { } overCap)
             return overCap;
-        var (seats, refusal) = SeatSelection.Pick(map, names.Count, together, category);
-        return refusal ?? plan.BookAll(map, reference, manageTokenHash, buyer.Client, seats!, names);
+        var (seats, refusal) = SeatSelection.Pick(map, Names.Count, Together, Category);
+        return refusal ?? plan.BookAll(map, Reference, ManageTokenHash, Buyer.Client, seats!, Names);
     }
 }
 
+[GenerateSerializer, Immutable]
 public abstract record CancelResult
 {
+    [GenerateSerializer, Immutable]
     public sealed record Cancelled : CancelResult;
 
+    [GenerateSerializer, Immutable]
     public sealed record AlreadyCancelled : CancelResult;
 }
 
 /// <summary>Releases the booking's live seats and marks it cancelled, in one commit.</summary>
-public sealed class CancelBookingSeats(string reference, IReadOnlyList<string> liveSeats) : DeskCommand<CancelResult>
+[GenerateSerializer, Immutable]
+public sealed record CancelBookingSeats(string Reference, IReadOnlyList<string> LiveSeats) : DeskCommand<CancelResult>
 {
-    protected override CancelResult Decide(SeatMap map, BatchPlan plan)
+    internal override CancelResult Decide(SeatMap map, BatchPlan plan)
     {
-        var owned = new List<int>(liveSeats.Count);
-        foreach (var label in liveSeats)
+        var owned = new List<int>(LiveSeats.Count);
+        foreach (var label in LiveSeats)
         {
-            if (map.Layout.TryGetIndex(label, out var index) && map.BookingOf(index) == reference)
+            if (map.Layout.TryGetIndex(label, out var index) && map.BookingOf(index) == Reference)
                 owned.Add(index);
         }
         // Another cancel of the same booking, earlier in this batch, already released its seats.
-        if (owned.Count == 0 && liveSeats.Count > 0)
+        if (owned.Count == 0 && LiveSeats.Count > 0)
             return new CancelResult.AlreadyCancelled();
 
         foreach (var index in owned)
             plan.Release(map, index);
-        plan.Add(new CancelBooking(reference));
+        plan.Add(new CancelBooking(Reference));
         return new CancelResult.Cancelled();
     }
 }

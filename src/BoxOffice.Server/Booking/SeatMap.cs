@@ -5,6 +5,7 @@ using BoxOffice.Server.Storage;
 
 namespace BoxOffice.Server.Booking;
 
+[GenerateSerializer]
 public enum SeatStatus : byte
 {
     Available,

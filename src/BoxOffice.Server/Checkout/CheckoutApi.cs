@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Clients;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
@@ -42,7 +43,7 @@ public static partial class CheckoutApi
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         CreateOrderRequest request,
         IBookingStore store,
-        BookingDesks desks,
+        EventDesks desks,
         OrderTokens tokens,
         PaymentRoutes payments,
         IPaymentGateway gateway,
@@ -65,7 +66,7 @@ public static partial class CheckoutApi
         try
         {
             // The desk knows every key used on its event; the unique index catches a key reused on another.
-            result = await desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order, http.HttpContext.Buyer()), cancellationToken);
+            result = await desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order, http.HttpContext.Buyer()));
         }
         catch (DeskUnavailableException)
         {
@@ -124,7 +125,7 @@ public static partial class CheckoutApi
     }
 
     private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> Webhook(
-        HttpRequest http, IOptions<PaymentsOptions> options, TimeProvider time, PaymentRoutes payments, BookingDesks desks, TicketIssuer tickets,
+        HttpRequest http, IOptions<PaymentsOptions> options, TimeProvider time, PaymentRoutes payments, EventDesks desks, TicketIssuer tickets,
         CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxWebhookBytes + 1];
@@ -160,13 +161,13 @@ public static partial class CheckoutApi
 
     private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetPayment(
         string paymentId, [FromHeader(Name = PaymentKeyHeader)] string? key,
-        PaymentLinkKeys keys, IBookingStore store, BookingDesks desks, TimeProvider time, CancellationToken cancellationToken)
+        PaymentLinkKeys keys, IBookingStore store, EventDesks desks, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!await keys.VerifyAsync(paymentId, key) || await store.FindOrderByPaymentAsync(paymentId, cancellationToken) is not { } order)
             return PaymentNotFound(paymentId);
-        var desk = await desks.FindAsync(order.EventId, cancellationToken);
+        var facts = await desks.DescribeAsync(order.EventId);
         return TypedResults.Ok(new PaymentView(
-            paymentId, order.EventId, desk?.Definition.Title ?? order.EventId, order.Amount, order.Currency,
+            paymentId, order.EventId, facts?.Title ?? order.EventId, order.Amount, order.Currency,
             order.Seats.Select(seat => seat.Seat).ToArray(), StatusNow(order, time), DateTimeOffset.FromUnixTimeMilliseconds(order.ExpiresAtMs)));
     }
 
@@ -177,7 +178,7 @@ public static partial class CheckoutApi
     /// </summary>
     private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> Decide(
         string paymentId, PaymentDecision decision, [FromHeader(Name = PaymentKeyHeader)] string? key,
-        PaymentLinkKeys keys, PaymentRoutes payments, BookingDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
+        PaymentLinkKeys keys, PaymentRoutes payments, EventDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
     {
         if (decision.Outcome is not ("paid" or "failed"))
             return TypedResults.Problem(title: "Bad decision", detail: "Outcome must be \"paid\" or \"failed\".", statusCode: StatusCodes.Status400BadRequest);
@@ -190,9 +191,9 @@ public static partial class CheckoutApi
     /// <summary>Sends a payment outcome to the order's desk, starts the tickets of a paid order, and answers with what the order became.</summary>
     private static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> SettleAsync(
         string paymentId, PaymentRoute order, string outcome, DeskCommand<PaymentResult> command,
-        PaymentRoutes payments, BookingDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
+        PaymentRoutes payments, EventDesks desks, TicketIssuer tickets, CancellationToken cancellationToken)
     {
-        var result = await desks.SendAsync(order.EventId, command, cancellationToken);
+        var result = await desks.SendAsync(order.EventId, command);
         switch (result)
         {
             case PaymentResult.Settled(var state, var refundDue, _, var seats):

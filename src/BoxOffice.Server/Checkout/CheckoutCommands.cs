@@ -4,79 +4,90 @@ using BoxOffice.Server.Storage;
 
 namespace BoxOffice.Server.Checkout;
 
+[GenerateSerializer, Immutable]
 public abstract record HoldResult
 {
+    [GenerateSerializer, Immutable]
     public sealed record Held(NewOrder Order, IReadOnlyList<BookedSeat> Seats) : HoldResult;
 
     /// <summary>The idempotency key was used before; the caller compares request hashes.</summary>
+    [GenerateSerializer, Immutable]
     public sealed record Existing(string OrderId, string RequestHash) : HoldResult;
 
+    [GenerateSerializer, Immutable]
     public sealed record Refused(BookResult Reason) : HoldResult;
 }
 
 /// <summary>What the buyer asked for: named seats, or the best <c>Names.Count</c> seats.</summary>
+[GenerateSerializer, Immutable]
 public sealed record SeatWish(IReadOnlyList<(string Seat, string Name)>? Named, IReadOnlyList<string>? Names, bool Together, string? Category);
 
 /// <summary>Holds seats for a new order until its deadline, or finds the order its idempotency key already made.</summary>
-public sealed class HoldSeatsForOrder(SeatWish wish, NewOrder order, Buyer buyer) : DeskCommand<HoldResult>
+[GenerateSerializer, Immutable]
+public sealed record HoldSeatsForOrder(SeatWish Wish, NewOrder Order, Buyer Buyer) : DeskCommand<HoldResult>
 {
-    protected override HoldResult Decide(SeatMap map, BatchPlan plan)
+    internal override HoldResult Decide(SeatMap map, BatchPlan plan)
     {
-        if (map.FindOrderByKey(order.IdempotencyKey) is { } existing)
+        if (map.FindOrderByKey(Order.IdempotencyKey) is { } existing)
             return new HoldResult.Existing(existing.OrderId, existing.RequestHash);
         if (!map.Event.IsPaid)
             return new HoldResult.Refused(new BookResult.BookDirectly());
-        if (buyer.RefuseSeats(map, wish.Named?.Count ?? wish.Names!.Count) is { } overCap)
+        if (Buyer.RefuseSeats(map, Wish.Named?.Count ?? Wish.Names!.Count) is { } overCap)
             return new HoldResult.Refused(overCap);
 
-        var (seats, refusal) = wish.Named is { } named
+        var (seats, refusal) = Wish.Named is { } named
             ? SeatSelection.Resolve(map, named.Select(s => s.Seat).ToArray())
-            : SeatSelection.Pick(map, wish.Names!.Count, wish.Together, wish.Category);
+            : SeatSelection.Pick(map, Wish.Names!.Count, Wish.Together, Wish.Category);
         if (refusal is not null)
             return new HoldResult.Refused(refusal);
 
-        var names = wish.Named?.Select(s => s.Name).ToArray() ?? wish.Names!.ToArray();
+        var names = Wish.Named?.Select(s => s.Name).ToArray() ?? Wish.Names!.ToArray();
         var held = seats!.Select((seat, i) => (seat, names[i])).ToArray();
         var amount = seats!.Sum(seat => map.Event.Prices[map.Layout.Seats[seat].Category]);
-        var row = order with { Amount = amount, Currency = map.Event.Currency, TicketsTotal = held.Length, ClientKey = buyer.Client };
+        var row = Order with { Amount = amount, Currency = map.Event.Currency, TicketsTotal = held.Length, ClientKey = Buyer.Client };
         plan.HoldAll(map, row, new DeskOrder
         {
-            OrderId = order.OrderId,
-            PaymentId = order.PaymentId,
-            IdempotencyKey = order.IdempotencyKey,
-            RequestHash = order.RequestHash,
-            ExpiresAtMs = order.ExpiresAtMs,
+            OrderId = Order.OrderId,
+            PaymentId = Order.PaymentId,
+            IdempotencyKey = Order.IdempotencyKey,
+            RequestHash = Order.RequestHash,
+            ExpiresAtMs = Order.ExpiresAtMs,
             Seats = held,
             State = OrderState.AwaitingPayment,
-            ClientKey = buyer.Client,
+            ClientKey = Buyer.Client,
         });
         return new HoldResult.Held(row, held.Select(h => new BookedSeat(map.Layout.Seats[h.seat].Label, h.Item2)).ToArray());
     }
 }
 
+[GenerateSerializer, Immutable]
 public abstract record PaymentResult
 {
     /// <summary>
     /// The order is now in <c>State</c>. <c>Repeated</c>: this outcome was applied before, so nothing
     /// changed this time. <c>Seats</c> are the order's seats and names, for the tickets of a paid order.
     /// </summary>
+    [GenerateSerializer, Immutable]
     public sealed record Settled(OrderState State, bool RefundDue, bool Repeated, IReadOnlyList<BookedSeat> Seats) : PaymentResult;
 
+    [GenerateSerializer, Immutable]
     public sealed record Illegal(OrderState State) : PaymentResult;
 
     /// <summary>The fake gateway had already decided this payment; the order is in <c>State</c>.</summary>
+    [GenerateSerializer, Immutable]
     public sealed record AlreadyDecided(OrderState State) : PaymentResult;
 }
 
 /// <summary>A verified webhook outcome ("paid" or "failed") for an order of this desk's event.</summary>
-public sealed class ApplyPayment(string orderId, string status) : DeskCommand<PaymentResult>
+[GenerateSerializer, Immutable]
+public sealed record ApplyPayment(string OrderId, string Status) : DeskCommand<PaymentResult>
 {
-    protected override PaymentResult Decide(SeatMap map, BatchPlan plan)
+    internal override PaymentResult Decide(SeatMap map, BatchPlan plan)
     {
-        var order = Find(map, orderId);
-        if (order.PaymentsReceived.Contains(status))
+        var order = Find(map, OrderId);
+        if (order.PaymentsReceived.Contains(Status))
             return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: true, SeatsOf(map, order));
-        return Apply(map, plan, order, status);
+        return Apply(map, plan, order, Status);
     }
 
     /// <summary>Another process may have created the order after this desk loaded: the conflict makes the desk reload and decide again.</summary>
@@ -108,27 +119,29 @@ public sealed class ApplyPayment(string orderId, string status) : DeskCommand<Pa
 /// only the first decision of a payment counts: a decline then a pay must not flag a refund of money
 /// that never came in.
 /// </summary>
-public sealed class DecidePayment(string orderId, string outcome) : DeskCommand<PaymentResult>
+[GenerateSerializer, Immutable]
+public sealed record DecidePayment(string OrderId, string Outcome) : DeskCommand<PaymentResult>
 {
-    protected override PaymentResult Decide(SeatMap map, BatchPlan plan)
+    internal override PaymentResult Decide(SeatMap map, BatchPlan plan)
     {
         // The desk decides its event's commands one at a time, and every commit is a compare-and-set on
         // the event's version: a desk in another process that decided first makes this one reload
         // (outcomes included) and decide again. So of two racing decisions exactly one finds no outcome.
-        var order = ApplyPayment.Find(map, orderId);
+        var order = ApplyPayment.Find(map, OrderId);
         if (order.PaymentsReceived.Count > 0)
             return new PaymentResult.AlreadyDecided(order.State);
-        return ApplyPayment.Apply(map, plan, order, outcome);
+        return ApplyPayment.Apply(map, plan, order, Outcome);
     }
 }
 
 /// <summary>The recovery worker's nudge: expire the order if its deadline has passed and it is still unpaid.</summary>
-public sealed class ExpireOrder(string orderId) : DeskCommand<string>
+[GenerateSerializer, Immutable]
+public sealed record ExpireOrder(string OrderId) : DeskCommand<string>
 {
-    protected override string Decide(SeatMap map, BatchPlan plan)
+    internal override string Decide(SeatMap map, BatchPlan plan)
     {
-        if (map.FindOrder(orderId) is { State: OrderState.AwaitingPayment } order && order.ExpiresAtMs <= map.NowMs)
+        if (map.FindOrder(OrderId) is { State: OrderState.AwaitingPayment } order && order.ExpiresAtMs <= map.NowMs)
             plan.Transition(map, order, OrderTrigger.DeadlinePassed);
-        return orderId;
+        return OrderId;
     }
 }

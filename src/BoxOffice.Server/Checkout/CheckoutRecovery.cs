@@ -1,4 +1,4 @@
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +10,7 @@ namespace BoxOffice.Server.Checkout;
 /// their seats), paid ones get their tickets. Expiry is already true at read time; this makes it visible.
 /// </summary>
 public sealed partial class CheckoutRecovery(
-    IBookingStore store, BookingDesks desks, TicketIssuer tickets, TimeProvider time, IOptions<CheckoutOptions> options, ILogger<CheckoutRecovery> logger)
+    IBookingStore store, EventDesks desks, TicketIssuer tickets, TimeProvider time, IOptions<CheckoutOptions> options, ILogger<CheckoutRecovery> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,7 +44,7 @@ public sealed partial class CheckoutRecovery(
             if (order.State == OrderState.Paid)
                 tickets.Enqueue(order.OrderId);
             else
-                await desks.SendAsync(order.EventId, new ExpireOrder(order.OrderId), token);
+                await desks.SendAsync(order.EventId, new ExpireOrder(order.OrderId));
         });
     }
 

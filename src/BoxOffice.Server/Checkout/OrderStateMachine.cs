@@ -1,5 +1,6 @@
 namespace BoxOffice.Server.Checkout;
 
+[GenerateSerializer]
 public enum OrderState
 {
     AwaitingPayment,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Booking;
 using BoxOffice.Server.Clients;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Live;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,18 +41,16 @@ public static class CompatApi
         return app;
     }
 
-    private static async Task<IResult> GetSeats(string? flightId, HttpContext context, TutorialFlights flights, BookingDesks desks, CancellationToken cancellationToken)
+    private static async Task<IResult> GetSeats(string? flightId, HttpContext context, TutorialFlights flights, EventDesks desks)
     {
         if (FlightIdError(flightId) is { } error)
             return error;
-        if (await FindOrCreateAsync(flightId!, context, flights, cancellationToken) is { } refusal)
-            return refusal;
-        var seats = await desks.SendAsync(flightId!, new ReadSeatMap<byte[]>(map => new CompatEncoder(map).Snapshot()) { Tutorial = true }, cancellationToken);
-        return seats is null ? PushedOut() : TypedResults.Bytes(seats, "application/json");
+        var (lookup, seats) = await flights.UseAsync(flightId!, context.ClientKey(), () => desks.ReadAsync(flightId!, new ReadTutorialSeats { Tutorial = true }));
+        return seats is null ? Refusal(flightId!, lookup, context) : TypedResults.Bytes(seats, "application/json");
     }
 
     private static async Task<Results<JsonHttpResult<CompatMessage>, ProblemHttpResult>> BookSeat(
-        string? flightId, HttpRequest request, TutorialFlights flights, BookingDesks desks, CancellationToken cancellationToken)
+        string? flightId, HttpRequest request, TutorialFlights flights, EventDesks desks, CancellationToken cancellationToken)
     {
         if (FlightIdError(flightId) is { } error)
             return error;
@@ -67,15 +66,14 @@ public static class CompatApi
         if (!PersonNames.TryNormalize(body.Name, out var name))
             return Message(StatusCodes.Status400BadRequest, PersonNames.Rule);
 
-        if (await FindOrCreateAsync(flightId!, request.HttpContext, flights, cancellationToken) is { } refusal)
-            return refusal;
         var command = new BookSeats([(seatNumber, name)], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer())
         {
             Tutorial = true,
         };
-        return await desks.SendAsync(flightId!, command, cancellationToken) switch
+        var (lookup, result) = await flights.UseAsync(flightId!, request.HttpContext.ClientKey(), () => desks.SendAsync(flightId!, command));
+        return result switch
         {
-            null => PushedOut(),
+            null => Refusal(flightId!, lookup, request.HttpContext),
             BookResult.Booked booked => Message(StatusCodes.Status200OK, $"Seat {booked.Seats[0].Seat} booked successfully"),
             BookResult.Unavailable => Message(StatusCodes.Status409Conflict, $"Seat {seatNumber} is not available"),
             BookResult.LimitReached limit => Message(StatusCodes.Status409Conflict, limit.Detail),
@@ -83,33 +81,27 @@ public static class CompatApi
         };
     }
 
-    private static async Task<IResult> Subscribe(string? flightId, HttpContext context, TutorialFlights flights, BookingDesks desks, ILoggerFactory loggers)
+    private static async Task<IResult> Subscribe(string? flightId, HttpContext context, TutorialFlights flights, EventDesks desks, ILoggerFactory loggers)
     {
         if (FlightIdError(flightId) is { } error)
             return error;
-        if (await FindOrCreateAsync(flightId!, context, flights, context.RequestAborted) is { } refusal)
-            return refusal;
-        return await LiveApi.Stream(context, desks, flightId!, tutorial: true, map => new CompatEncoder(map), loggers.CreateLogger<LiveConnection>());
+        var (lookup, facts) = await flights.UseAsync(flightId!, context.ClientKey(), async () => await desks.DescribeAsync(flightId!) is { Tutorial: true } found ? found : null);
+        if (facts is null)
+            return Refusal(flightId!, lookup, context);
+        return await LiveApi.Stream(context, flightId!, tutorial: true, seats => new CompatEncoder(seats), loggers.CreateLogger<LiveConnection>());
     }
 
-    /// <summary>Null when the flight is there to use; otherwise why not, as the answer to send.</summary>
-    private static async Task<Results<JsonHttpResult<CompatMessage>, ProblemHttpResult>?> FindOrCreateAsync(
-        string flightId, HttpContext context, TutorialFlights flights, CancellationToken cancellationToken) =>
-        await flights.FindOrCreateAsync(flightId, context.ClientKey(), cancellationToken) switch
-        {
-            FlightLookup.Found => null,
-            FlightLookup.RateLimited limited => ClientLimits.TooManyRequests(
-                context.Response, limited.RetryAfter, "Your address has created its share of new flights for now; wait, or use a flight that exists."),
-            FlightLookup.Full => TooManyFlights("Every tutorial flight has passengers, so no new flight can be made now; use a flight that exists."),
-            _ => FlightNotFound(flightId),
-        };
-
-    /// <summary>
-    /// A flight found or made a moment ago is gone only when newer ones pushed it out past the bound before the
-    /// request reached its desk, which takes a flood of new flights: the client is told to come back.
-    /// </summary>
-    private static ProblemHttpResult PushedOut() =>
-        TooManyFlights("New flights are being made faster than the bound allows, and this one made room for another; try again.");
+    /// <summary>Why the flight cannot be used, as the answer to send.</summary>
+    private static Results<JsonHttpResult<CompatMessage>, ProblemHttpResult> Refusal(string flightId, FlightLookup lookup, HttpContext context) => lookup switch
+    {
+        FlightLookup.RateLimited limited => ClientLimits.TooManyRequests(
+            context.Response, limited.RetryAfter, "Your address has created its share of new flights for now; wait, or use a flight that exists."),
+        FlightLookup.Full => TooManyFlights("Every tutorial flight has passengers, so no new flight can be made now; use a flight that exists."),
+        // Gone again only when newer flights pushed it out past the bound before the request reached its desk,
+        // which takes a flood of new flights: the client is told to come back.
+        FlightLookup.PushedOut => TooManyFlights("New flights are being made faster than the bound allows, and this one made room for another; try again."),
+        _ => FlightNotFound(flightId),
+    };
 
     private static ProblemHttpResult TooManyFlights(string detail) =>
         TypedResults.Problem(title: "Too many flights", detail: detail, statusCode: StatusCodes.Status429TooManyRequests);

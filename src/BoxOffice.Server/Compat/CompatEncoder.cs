@@ -12,14 +12,12 @@ public sealed class CompatEncoder : ILiveEncoder
     private readonly Layout _layout;
     private readonly string?[] _occupants;
 
-    /// <summary>Call on the desk's thread: it copies the committed occupants.</summary>
-    public CompatEncoder(SeatMap map)
+    /// <summary>Copies the occupants, which change under it once it is made.</summary>
+    public CompatEncoder(WatchedSeats seats)
     {
-        _layout = map.Layout;
-        _occupants = new string?[map.Layout.Count];
-        for (var seat = 0; seat < _occupants.Length; seat++)
-            _occupants[seat] = map.OccupantOf(seat);
-        Version = map.Version;
+        _layout = seats.Layout;
+        _occupants = [.. seats.Occupants ?? throw new ArgumentException("The tutorial's list shows occupants; the view has none.", nameof(seats))];
+        Version = seats.Version;
     }
 
     public long Version { get; }
@@ -39,11 +37,19 @@ public sealed class CompatEncoder : ILiveEncoder
         return Serialize(_layout, _occupants);
     }
 
-    private static byte[] Serialize(Layout layout, string?[] occupants)
+    public static byte[] Serialize(Layout layout, IReadOnlyList<string?> occupants)
     {
-        var seats = new CompatSeat[occupants.Length];
+        var seats = new CompatSeat[occupants.Count];
         for (var seat = 0; seat < seats.Length; seat++)
             seats[seat] = new CompatSeat(layout.Seats[seat].Label, occupants[seat]);
         return JsonSerializer.SerializeToUtf8Bytes(seats, ServerJson.Default.CompatSeatArray);
     }
+}
+
+/// <summary>The tutorial's <c>GET /seats</c>: every seat with its occupant, encoded once per version.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReadTutorialSeats : DeskRead
+{
+    protected override byte[] Encode(SeatMap map) =>
+        CompatEncoder.Serialize(map.Layout, Enumerable.Range(0, map.Layout.Count).Select(map.OccupantOf).ToArray());
 }

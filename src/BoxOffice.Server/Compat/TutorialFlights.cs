@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Clients;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
@@ -13,33 +13,35 @@ namespace BoxOffice.Server.Compat;
 /// the oldest flight nobody sits on makes room. An id taken by any other event is never a flight.
 /// </summary>
 public sealed partial class TutorialFlights(
-    EventCatalog catalog, BookingDesks desks, ClientQuotas quotas, IOptions<CompatOptions> compat, IOptions<LimitsOptions> limits)
+    EventCatalog catalog, EventDesks desks, ClientQuotas quotas, IOptions<CompatOptions> compat, IOptions<LimitsOptions> limits)
 {
     public static bool IsValidId(string? flightId) => flightId is not null && IdPattern().IsMatch(flightId);
 
-    /// <summary>Whether the flight exists now, created by this call or before; a request for an existing flight costs nothing.</summary>
-    public async Task<FlightLookup> FindOrCreateAsync(string flightId, string client, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes <paramref name="call"/> to the flight's desk, first creating the flight if it does not exist yet. A
+    /// request for an existing flight costs one call to its desk and nothing more; <c>Answer</c> is set when found.
+    /// </summary>
+    public async Task<(FlightLookup Lookup, T? Answer)> UseAsync<T>(string flightId, string client, Func<Task<T?>> call) where T : class
     {
-        if (await desks.FindAsync(flightId, cancellationToken) is { } desk)
-            return Found(desk);
+        if (await call() is { } answer)
+            return (new FlightLookup.Found(), answer);
+        // The id may belong to another event, which the tutorial's routes never show: that costs no creation.
+        if (await desks.DescribeAsync(flightId) is not null)
+            return (new FlightLookup.NotFound(), null);
         if (!quotas.FlightCreation.TryTake(client, out var retryAfter))
-            return new FlightLookup.RateLimited(retryAfter);
+            return (new FlightLookup.RateLimited(retryAfter), null);
 
         var maxFlights = limits.Value.Enabled ? compat.Value.MaxFlights : (int?)null;
-        var creation = await catalog.CreateFlightAsync(flightId, maxFlights, cancellationToken);
+        var creation = await catalog.CreateFlightAsync(flightId, maxFlights, CancellationToken.None);
         if (creation.Evicted is { } evicted)
-            desks.Retire(evicted);
-        return creation.Outcome switch
-        {
-            FlightOutcome.Created => new FlightLookup.Found(),
-            FlightOutcome.Full => new FlightLookup.Full(),
-            // Another request made the flight first, or the id belongs to another event.
-            _ => Found(await desks.FindAsync(flightId, cancellationToken)),
-        };
+            await desks.RetireAsync(evicted);
+        if (creation.Outcome == FlightOutcome.Full)
+            return (new FlightLookup.Full(), null);
+        // Made now, or by another request a moment ago; null only if newer flights pushed it out already, or the id is another event's.
+        return await call() is { } made
+            ? (new FlightLookup.Found(), made)
+            : (creation.Outcome == FlightOutcome.Created ? new FlightLookup.PushedOut() : new FlightLookup.NotFound(), null);
     }
-
-    private static FlightLookup Found(BookingDesk? desk) =>
-        desk is { Definition.Tutorial: true } ? new FlightLookup.Found() : new FlightLookup.NotFound();
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
     private static partial Regex IdPattern();
@@ -57,4 +59,7 @@ public abstract record FlightLookup
 
     /// <summary>Every flight up to the bound has passengers, so none can make room.</summary>
     public sealed record Full : FlightLookup;
+
+    /// <summary>The flight was made, and newer flights pushed it out past the bound before it could be used.</summary>
+    public sealed record PushedOut : FlightLookup;
 }

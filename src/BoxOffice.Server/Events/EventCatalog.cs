@@ -51,12 +51,15 @@ public sealed partial class EventCatalog(IBookingStore store, TimeProvider time)
             definition.Tutorial);
     }
 
-    public static EventDefinition ToDefinition(EventRow row)
+    public static EventDefinition ToDefinition(EventRow row) =>
+        new(row.Id, row.Title, ParseLayout(row.Id, row.LayoutJson), row.Prices, row.Currency, row.Tutorial);
+
+    /// <summary>A stored layout; it was validated when the event was created.</summary>
+    public static Layout ParseLayout(string eventId, string layoutJson)
     {
-        using var document = JsonDocument.Parse(row.LayoutJson);
+        using var document = JsonDocument.Parse(layoutJson);
         var parsed = LayoutParser.Parse(document.RootElement);
-        var layout = parsed.Layout ?? throw new InvalidDataException($"Stored layout of event {row.Id} is invalid: {string.Join(" ", parsed.Errors)}");
-        return new EventDefinition(row.Id, row.Title, layout, row.Prices, row.Currency, row.Tutorial);
+        return parsed.Layout ?? throw new InvalidDataException($"Stored layout of event {eventId} is invalid: {string.Join(" ", parsed.Errors)}");
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]

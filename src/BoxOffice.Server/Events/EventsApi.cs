@@ -1,8 +1,10 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Admin;
 using BoxOffice.Server.Booking;
 using BoxOffice.Server.Clients;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -33,12 +35,14 @@ public static partial class EventsApi
         return TypedResults.Ok(listed.Select(e => new EventSummary(e.Event.Id, e.Event.Title, e.Event.SeatCount, e.Available, e.Held, e.Event.Currency, e.Event.Prices)).ToArray());
     }
 
-    private static async Task<Results<Ok<SeatMapView>, ProblemHttpResult>> GetSeatMap(string id, BookingDesks desks, CancellationToken cancellationToken)
+    /// <summary>The seat map as encoded by the desk once per committed version, sent as it is.</summary>
+    [ProducesResponseType<SeatMapView>(StatusCodes.Status200OK, "application/json")]
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetSeatMap(string id, EventDesks desks)
     {
         if (!EventCatalog.IsValidId(id))
             return EventNotFound(id);
-        var view = await desks.SendAsync(id, new ReadSeatMap<SeatMapView>(ToView), cancellationToken);
-        return view is null ? EventNotFound(id) : TypedResults.Ok(view);
+        var view = await desks.ReadAsync(id, new ReadSeatMapView());
+        return view is null ? EventNotFound(id) : TypedResults.Bytes(view, "application/json");
     }
 
     private static async Task<Results<Created<EventSummary>, ValidationProblem, ProblemHttpResult>> CreateEvent(
@@ -59,12 +63,11 @@ public static partial class EventsApi
         return TypedResults.Created($"/api/events/{definition.Id}", summary);
     }
 
-    private static async Task<Results<Ok<EventAudit>, ProblemHttpResult>> Audit(string id, IBookingStore store, BookingDesks desks, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EventAudit>, ProblemHttpResult>> Audit(string id, IBookingStore store, EventDesks desks, CancellationToken cancellationToken)
     {
         if (!EventCatalog.IsValidId(id) || await store.AuditAsync(id, cancellationToken) is not { } audit)
             return EventNotFound(id);
-        var desk = await desks.FindAsync(id, cancellationToken);
-        var blocked = desk?.Definition.Layout.Seats.Count(seat => seat.Flags.HasFlag(SeatFeatures.Blocked)) ?? 0;
+        var blocked = (await desks.DescribeAsync(id))?.BlockedSeats ?? 0;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal)
         {
             ["booked"] = audit.ClaimedByStatus.GetValueOrDefault("booked"),
@@ -124,7 +127,20 @@ public static partial class EventsApi
         return (new EventDefinition(request.Id!, title!, layout!, prices, currency), request.Layout!.Value.GetRawText(), errors);
     }
 
-    private static SeatMapView ToView(SeatMap map)
+    internal static ProblemHttpResult EventNotFound(string id) => TypedResults.Problem(
+        title: "Event not found",
+        detail: $"There is no event '{id}'.",
+        statusCode: StatusCodes.Status404NotFound);
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex CurrencyPattern();
+}
+
+/// <summary><c>GET /api/events/{id}</c>: the layout with every seat's status, encoded once per version.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReadSeatMapView : DeskRead
+{
+    protected override byte[] Encode(SeatMap map)
     {
         var layout = map.Layout;
         var seats = new SeatView[layout.Count];
@@ -135,14 +151,7 @@ public static partial class EventsApi
         }
         var counts = Enum.GetValues<SeatStatus>().ToDictionary(SeatMap.StatusName, map.Count);
         var definition = map.Event;
-        return new SeatMapView(definition.Id, definition.Title, map.Version, definition.Currency, definition.Prices, counts, seats);
+        var view = new SeatMapView(definition.Id, definition.Title, map.Version, definition.Currency, definition.Prices, counts, seats);
+        return JsonSerializer.SerializeToUtf8Bytes(view, ServerJson.Default.SeatMapView);
     }
-
-    internal static ProblemHttpResult EventNotFound(string id) => TypedResults.Problem(
-        title: "Event not found",
-        detail: $"There is no event '{id}'.",
-        statusCode: StatusCodes.Status404NotFound);
-
-    [GeneratedRegex("^[A-Z]{3}$")]
-    private static partial Regex CurrencyPattern();
 }

@@ -1,5 +1,5 @@
-using BoxOffice.Server.Booking;
 using BoxOffice.Server.Clients;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,24 +13,21 @@ public static class LiveApi
         return app;
     }
 
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Live(string id, HttpContext context, BookingDesks desks, ILoggerFactory loggers)
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Live(string id, HttpContext context, EventDesks desks, ILoggerFactory loggers)
     {
-        if (!EventCatalog.IsValidId(id))
+        if (!EventCatalog.IsValidId(id) || await desks.DescribeAsync(id) is not { Tutorial: false })
             return EventsApi.EventNotFound(id);
-        var desk = await desks.FindAsync(id, context.RequestAborted);
-        if (desk is null || desk.Definition.Tutorial)
-            return EventsApi.EventNotFound(id);
-        return await Stream(context, desks, id, tutorial: false, map => new SeatMapEncoder(map), loggers.CreateLogger<LiveConnection>());
+        return await Stream(context, id, tutorial: false, seats => new SeatMapEncoder(seats), loggers.CreateLogger<LiveConnection>());
     }
 
     /// <summary>
-    /// Accepts the WebSocket and serves it until either side leaves. The snapshot is taken on the
-    /// desk's thread in the same step that subscribes the connection, so no committed change can fall between them.
+    /// Accepts the WebSocket and serves it until either side leaves, from this process's watch of the event.
+    /// The snapshot is taken from the watch in the same step that subscribes the connection, so no committed change can fall between them.
     /// A socket over a cap is accepted all the same and closed at once, because a browser sees a close
     /// status and reason but never the status code of a refused upgrade.
     /// </summary>
     internal static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(
-        HttpContext context, BookingDesks desks, string eventId, bool tutorial, Func<SeatMap, ILiveEncoder> encoderFor, ILogger logger)
+        HttpContext context, string eventId, bool tutorial, Func<WatchedSeats, ILiveEncoder> encoderFor, ILogger logger)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -47,16 +44,23 @@ public static class LiveApi
             await LiveConnection.RefuseAsync(socket, refusal, logger);
             return TypedResults.Empty;
         }
-        var time = context.RequestServices.GetRequiredService<TimeProvider>();
-        LiveConnection? connection = null;
-        var encoder = await desks.SendAsync(eventId, new ReadSeatMap<ILiveEncoder>(map =>
+        var watches = context.RequestServices.GetRequiredService<EventWatches>();
+        if (await watches.JoinAsync(eventId, tutorial) is not { } watch)
         {
-            connection = new LiveConnection(socket, map.Feed, sockets.Options, time, logger);
-            map.Feed.Add(connection);
-            return encoderFor(map);
-        }) { Tutorial = tutorial }, context.RequestAborted);
-        if (encoder is not null && connection is not null)
+            await LiveConnection.RefuseAsync(socket, LiveCloses.Reloaded, logger);
+            return TypedResults.Empty;
+        }
+        try
+        {
+            var time = context.RequestServices.GetRequiredService<TimeProvider>();
+            var connection = new LiveConnection(socket, watch.Feed, sockets.Options, time, logger);
+            var encoder = watch.Subscribe(connection, encoderFor);
             await connection.RunAsync(encoder, context.RequestAborted);
+        }
+        finally
+        {
+            await watches.LeaveAsync(watch);
+        }
         return TypedResults.Empty;
     }
 }

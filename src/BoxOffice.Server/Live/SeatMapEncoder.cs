@@ -11,12 +11,16 @@ public sealed class SeatMapEncoder : ILiveEncoder
     private readonly Layout _layout;
     private readonly string _statuses;
 
-    /// <summary>Call on the desk's thread: it copies the committed statuses.</summary>
-    public SeatMapEncoder(SeatMap map)
+    /// <summary>Copies the statuses, which change under it once it is made.</summary>
+    public SeatMapEncoder(WatchedSeats seats)
     {
-        _layout = map.Layout;
-        _statuses = map.EncodeStatuses();
-        Version = map.Version;
+        _layout = seats.Layout;
+        _statuses = string.Create(seats.Statuses.Count, seats.Statuses, static (chars, statuses) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+                chars[i] = SeatMap.StatusCode(statuses[i]);
+        });
+        Version = seats.Version;
     }
 
     public long Version { get; }

@@ -179,6 +179,7 @@ public sealed record CancelBooking(string Reference) : StoreWrite;
 /// <summary>A new order, and the booking record its held seats are claimed under (its reference is the order id).</summary>
 public sealed record InsertOrder(NewOrder Order) : StoreWrite;
 
+[GenerateSerializer, Immutable]
 public sealed record NewOrder(
     string OrderId,
     string IdempotencyKey,

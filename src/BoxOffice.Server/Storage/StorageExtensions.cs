@@ -16,7 +16,6 @@ public static class StorageExtensions
                 services.GetRequiredService<IConfiguration>().GetConnectionString("BoxOffice") ?? ""));
             builder.Services.AddSingleton<IBookingStore>(services => new PostgresBookingStore(
                 services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<TimeProvider>()));
-            builder.Services.AddHostedService<PostgresChangeListener>();
             return builder;
         }
 

@@ -1,0 +1,157 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Net.Sockets;
+using BoxOffice.Server.Booking;
+using BoxOffice.Server.Live;
+using BoxOffice.Server.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Configuration;
+
+namespace BoxOffice.Server.Desk;
+
+public static class DeskHosting
+{
+    /// <summary>
+    /// Hosts the desks in an Orleans silo inside this process. On SQLite the silo is a cluster of one with
+    /// in-memory membership; on PostgreSQL the processes that share the database find each other through its
+    /// membership tables and form one cluster, in which every event's desk is active on exactly one process.
+    /// </summary>
+    public static WebApplicationBuilder AddDesks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DeskOptions>().BindConfiguration(DeskOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ClusteringOptions>().BindConfiguration(ClusteringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var desks = builder.Configuration.GetSection(DeskOptions.Section).Get<DeskOptions>() ?? new DeskOptions();
+        var cluster = builder.Configuration.GetSection(ClusteringOptions.Section).Get<ClusteringOptions>() ?? new ClusteringOptions();
+        var onPostgres = cluster.Membership switch
+        {
+            ClusterMembership.Postgres => true,
+            ClusterMembership.Localhost => false,
+            _ => StorageExtensions.IsPostgres(builder.Configuration),
+        };
+
+        builder.UseOrleans(silo =>
+        {
+            var address = IPAddress.Parse(cluster.AdvertisedAddress);
+            // Port 0 asks for a free port now, so that any number of servers share a host without configuration.
+            var siloPort = cluster.SiloPort == 0 ? FreePort(address) : cluster.SiloPort;
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = ClusteringOptions.ServiceId;
+            });
+            if (onPostgres)
+            {
+                // Orleans reads its membership queries from our own migration's orleansquery table.
+                silo.UseAdoNetClustering(options => options.Invariant = "Npgsql");
+                silo.Services.AddOptions<AdoNetClusteringSiloOptions>()
+                    .Configure<IConfiguration>((options, configuration) => options.ConnectionString = configuration.GetConnectionString("BoxOffice"));
+                silo.ConfigureEndpoints(address, siloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(siloPort, cluster.GatewayPort, serviceId: ClusteringOptions.ServiceId, clusterId: cluster.ClusterId);
+            }
+
+            var idle = TimeSpan.FromSeconds(desks.IdleSeconds);
+            silo.Configure<GrainCollectionOptions>(options =>
+            {
+                options.CollectionAge = idle;
+                options.CollectionQuantum = TimeSpan.FromSeconds(Math.Clamp(desks.IdleSeconds / 4.0, 1, 60));
+            });
+            // A dead process is found by probes: with a probe every FailoverSeconds/5 and two misses allowed, its
+            // events move within the bound (Orleans' defaults take about a minute).
+            var probe = TimeSpan.FromSeconds(cluster.FailoverSeconds / 5.0);
+            silo.Configure<ClusterMembershipOptions>(options =>
+            {
+                options.ProbeTimeout = probe;
+                options.NumMissedProbesLimit = 2;
+                options.TableRefreshTimeout = probe * 2;
+                options.IAmAliveTablePublishTimeout = probe * 5;
+            });
+            silo.Configure<SiloMessagingOptions>(options =>
+            {
+                options.ResponseTimeout = TimeSpan.FromSeconds(cluster.CallTimeoutSeconds);
+                options.SystemResponseTimeout = TimeSpan.FromSeconds(cluster.CallTimeoutSeconds);
+            });
+        });
+
+        builder.Services.AddSingleton<EventDesks>();
+        builder.Services.AddSingleton<EventWatches>();
+        builder.Services.AddExceptionHandler<DeskUnavailableHandler>();
+        return builder;
+    }
+
+    private static int FreePort(IPAddress address)
+    {
+        using var listener = new TcpListener(address, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public sealed class DeskOptions
+{
+    public const string Section = "Desks";
+
+    /// <summary>A desk nobody has called for this long is deactivated by Orleans and its memory freed.</summary>
+    [Range(1, 86_400)]
+    public int IdleSeconds { get; set; } = 300;
+}
+
+public enum ClusterMembership
+{
+    /// <summary>PostgreSQL membership when the store is PostgreSQL, otherwise a cluster of one.</summary>
+    Auto,
+    Localhost,
+    Postgres,
+}
+
+/// <summary>The <c>Cluster</c> section: how this process joins the others.</summary>
+public sealed class ClusteringOptions
+{
+    public const string Section = "Cluster";
+    public const string ServiceId = "boxoffice";
+
+    public ClusterMembership Membership { get; set; }
+
+    /// <summary>Processes with the same database and cluster id form one cluster.</summary>
+    [RegularExpression("^[A-Za-z0-9_-]{1,64}$")]
+    public string ClusterId { get; set; } = "boxoffice";
+
+    /// <summary>The address other processes reach this one at.</summary>
+    [Required]
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Silo-to-silo port; 0 picks a free one at start.</summary>
+    [Range(0, 65_535)]
+    public int SiloPort { get; set; }
+
+    /// <summary>Port for external Orleans clients; 0, the default, opens none (the HTTP API is the way in).</summary>
+    [Range(0, 65_535)]
+    public int GatewayPort { get; set; }
+
+    /// <summary>How long a dead process's events may take to move to the survivors.</summary>
+    [Range(5, 600)]
+    public int FailoverSeconds { get; set; } = 10;
+
+    /// <summary>A call to a desk that takes longer is answered 503 rather than left hanging.</summary>
+    [Range(1, 600)]
+    public int CallTimeoutSeconds { get; set; } = 15;
+}
+
+/// <summary>The database or the cluster could not give a durable answer: tell the caller to retry rather than report a bug.</summary>
+internal sealed class DeskUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not DeskUnavailableException unavailable)
+            return false;
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "1";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Title = "Try again", Detail = unavailable.Message, Status = StatusCodes.Status503ServiceUnavailable },
+        });
+    }
+}

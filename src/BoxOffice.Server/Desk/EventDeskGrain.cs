@@ -1,0 +1,181 @@
+using BoxOffice.Server.Booking;
+using BoxOffice.Server.Events;
+using BoxOffice.Server.Storage;
+using Orleans.Concurrency;
+
+namespace BoxOffice.Server.Desk;
+
+/// <summary>
+/// The Orleans home of an event's <see cref="BookingDesk"/>: activated on first use anywhere in the cluster,
+/// collected by Orleans after <c>Desks:IdleSeconds</c> without calls, and reactivated on a surviving process
+/// when its process dies.
+/// </summary>
+/// <remarks>
+/// Reentrant, with the desk's own loop as the single writer. Group commit needs many requests waiting while
+/// a batch commits; a non-reentrant grain would take one call per turn and commit them one by one. The grain
+/// only hands each call to the desk's inbox and awaits the reply, so interleaving calls never touch the seat
+/// map: the loop alone does, in order, as it did before Orleans.
+/// </remarks>
+[Reentrant]
+// The relay is disposed when the activation deactivates, which is an activation's end of life.
+#pragma warning disable CA1001
+internal sealed partial class EventDeskGrain(IBookingStore store, TimeProvider time, ILogger<EventDeskGrain> logger, BoxOfficeMetrics metrics)
+    : Grain, IEventDesk
+#pragma warning restore CA1001
+{
+    private readonly Dictionary<Type, VersionedBytes> _reads = [];
+    private BookingDesk? _desk;
+    private Task<BookingDesk?>? _loading;
+    private DeskRelay? _relay;
+
+    public async Task<DeskAnswer<TResult>> Send<TResult>(DeskCommand<TResult> command) where TResult : class
+    {
+        if (await FindDeskAsync() is not { } desk)
+        {
+            // Forgotten at once, so that requests for made-up ids leave no activations behind.
+            DeactivateOnIdle();
+            return new DeskAnswer<TResult>(DeskOutcome.NoSuchEvent, null);
+        }
+        switch (desk.TryEnqueue(command, out var reply))
+        {
+            case EnqueueResult.Accepted:
+                try
+                {
+                    return new DeskAnswer<TResult>(DeskOutcome.Done, await reply);
+                }
+                catch (DeskUnavailableException unavailable)
+                {
+                    return new DeskAnswer<TResult>(DeskOutcome.Unavailable, null, unavailable.Message);
+                }
+            case EnqueueResult.NotThisKind:
+                return new DeskAnswer<TResult>(DeskOutcome.NoSuchEvent, null);
+            case EnqueueResult.Overloaded:
+                return new DeskAnswer<TResult>(DeskOutcome.Busy, null, $"Event {desk.Definition.Id} has too many requests waiting.");
+            default:
+                return new DeskAnswer<TResult>(DeskOutcome.Busy, null, $"Event {desk.Definition.Id} is moving to another desk.");
+        }
+    }
+
+    public async Task<DeskAnswer<VersionedBytes>> Read(DeskRead read)
+    {
+        // A cached encoding is of committed state; a newer version means a batch committed since, so it is made again.
+        if (_desk is { } desk && desk.Definition.Tutorial == read.Tutorial
+            && _reads.TryGetValue(read.GetType(), out var cached) && cached.Version == desk.Version)
+        {
+            return new DeskAnswer<VersionedBytes>(DeskOutcome.Done, cached);
+        }
+        var answer = await Send(read);
+        if (answer.Result is { } bytes)
+            _reads[read.GetType()] = bytes;
+        return answer;
+    }
+
+    public async Task<EventFacts?> Describe()
+    {
+        if (await FindDeskAsync() is not { } desk)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+        var definition = desk.Definition;
+        return new EventFacts(definition.Title, definition.Tutorial, definition.Layout.Seats.Count(seat => seat.Flags.HasFlag(SeatFeatures.Blocked)));
+    }
+
+    public async Task<DeskSnapshot?> Watch(IDeskWatcher watcher, bool tutorial)
+    {
+        if (await FindDeskAsync() is not { } desk)
+            return null;
+        var snapshot = await Send(new TakeSnapshot(desk.LayoutJson) { Tutorial = tutorial });
+        if (snapshot.Result is null)
+            return null;
+        _relay!.Add(watcher);
+        return snapshot.Result;
+    }
+
+    public Task<long?> KeepWatching(IDeskWatcher watcher)
+    {
+        if (_desk is not { } desk || !_relay!.Renew(watcher))
+            return Task.FromResult<long?>(null);
+        return Task.FromResult<long?>(desk.Version);
+    }
+
+    public Task Unwatch(IDeskWatcher watcher)
+    {
+        _relay?.Remove(watcher);
+        return Task.CompletedTask;
+    }
+
+    public Task<SeatDelta[]?> DeltasSince(long version)
+    {
+        var deltas = new List<SeatDelta>();
+        return Task.FromResult(_desk is { } desk && desk.Feed.TryReadSince(version, deltas) ? deltas.ToArray() : null);
+    }
+
+    public Task Retire()
+    {
+        _desk?.Retire();
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_desk is not { } desk)
+            return;
+        // Commands already queued are decided and committed before the activation goes, so no caller is left waiting.
+        desk.Retire();
+        await desk.Completion.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        _relay?.Dispose();
+        metrics.DesksActive.Add(-1);
+        LogDeactivated(logger, desk.Definition.Id, reason.ReasonCode);
+    }
+
+    /// <summary>
+    /// The desk, loaded on first use. An unknown event is looked up again on the next call rather than
+    /// remembered, because a tutorial flight is created right after a request found it missing.
+    /// </summary>
+    private async Task<BookingDesk?> FindDeskAsync()
+    {
+        if (_desk is not null)
+            return _desk;
+        _loading ??= BookingDesk.LoadAsync(this.GetPrimaryKeyString(), store, time, logger, metrics);
+        try
+        {
+            var desk = await _loading;
+            if (desk is not null && _desk is null)
+            {
+                _desk = desk;
+                _relay = new DeskRelay(desk.Feed, desk.Version, time, logger);
+                metrics.DesksActive.Add(1);
+            }
+            return _desk;
+        }
+        finally
+        {
+            if (_desk is null)
+                _loading = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Desk of event {EventId} deactivated: {Reason}")]
+    private static partial void LogDeactivated(ILogger logger, string eventId, DeactivationReasonCode reason);
+}
+
+/// <summary>The committed seats, taken on the desk's thread so that no delta falls between the snapshot and the watch.</summary>
+internal sealed record TakeSnapshot(string LayoutJson) : DeskCommand<DeskSnapshot>
+{
+    internal override bool IsRead => true;
+
+    internal override DeskSnapshot Decide(SeatMap map, BatchPlan plan)
+    {
+        var statuses = new SeatStatus[map.Layout.Count];
+        var occupants = Tutorial ? new string?[map.Layout.Count] : null;
+        for (var seat = 0; seat < statuses.Length; seat++)
+        {
+            statuses[seat] = map.StatusOf(seat);
+            if (occupants is not null)
+                occupants[seat] = map.OccupantOf(seat);
+        }
+        return new DeskSnapshot(map.Version, LayoutJson, statuses, occupants);
+    }
+}

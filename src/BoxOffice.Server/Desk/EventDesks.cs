@@ -1,0 +1,51 @@
+using BoxOffice.Server.Booking;
+
+namespace BoxOffice.Server.Desk;
+
+/// <summary>
+/// How routes reach an event's desk, wherever in the cluster it is active. A desk that cannot answer now (it is
+/// busy, its database failed, or its process died and it has not yet moved) becomes a
+/// <see cref="DeskUnavailableException"/>, which the API answers with 503 and <c>Retry-After</c>, never a hang.
+/// </summary>
+public sealed class EventDesks(IGrainFactory grains)
+{
+    /// <summary>The committed answer; null when the event does not exist, or is a tutorial flight and the command is not from the tutorial's routes, or the other way round.</summary>
+    public async Task<TResult?> SendAsync<TResult>(string eventId, DeskCommand<TResult> command) where TResult : class =>
+        Unwrap(eventId, await CallAsync(eventId, desk => desk.Send(command)));
+
+    /// <summary>An encoded read of the committed seats; null as for <see cref="SendAsync"/>.</summary>
+    public async Task<byte[]?> ReadAsync(string eventId, DeskRead read) =>
+        Unwrap(eventId, await CallAsync(eventId, desk => desk.Read(read)))?.Bytes;
+
+    public Task<EventFacts?> DescribeAsync(string eventId) => CallAsync(eventId, desk => desk.Describe());
+
+    /// <summary>For an event deleted from the store: its desk deactivates, wherever it is.</summary>
+    public Task RetireAsync(string eventId) => CallAsync(eventId, async desk =>
+    {
+        await desk.Retire();
+        return true;
+    });
+
+    internal IEventDesk Desk(string eventId) => grains.GetGrain<IEventDesk>(eventId);
+
+    private async Task<T> CallAsync<T>(string eventId, Func<IEventDesk, Task<T>> call)
+    {
+        try
+        {
+            return await call(Desk(eventId));
+        }
+        catch (Exception error) when (error is TimeoutException or OrleansException)
+        {
+            // The call did not come back: the desk's process is gone or unreachable until Orleans moves the event.
+            // A write may still have committed there, so the caller retries (orders carry an idempotency key).
+            throw new DeskUnavailableException($"The desk of event {eventId} is moving; try again.", error);
+        }
+    }
+
+    private static T? Unwrap<T>(string eventId, DeskAnswer<T> answer) where T : class => answer.Outcome switch
+    {
+        DeskOutcome.Done => answer.Result,
+        DeskOutcome.NoSuchEvent => null,
+        _ => throw new DeskUnavailableException(answer.Detail ?? $"Event {eventId} is unavailable."),
+    };
+}
