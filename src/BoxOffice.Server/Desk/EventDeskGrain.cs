@@ -2,6 +2,7 @@ using BoxOffice.Server.Booking;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace BoxOffice.Server.Desk;
 
@@ -14,9 +15,11 @@ namespace BoxOffice.Server.Desk;
 /// Reentrant, with the desk's own loop as the single writer. Group commit needs many requests waiting while
 /// a batch commits; a non-reentrant grain would take one call per turn and commit them one by one. The grain
 /// only hands each call to the desk's inbox and awaits the reply, so interleaving calls never touch the seat
-/// map: the loop alone does, in order, as it did before Orleans.
+/// map: the loop alone does, in order, as it did before Orleans. Placed on the process that first asks for
+/// it, so a single server never pays for a hop, and in a cluster the first buyer's process hosts the event.
 /// </remarks>
 [Reentrant]
+[PreferLocalPlacement]
 // The relay is disposed when the activation deactivates, which is an activation's end of life.
 #pragma warning disable CA1001
 internal sealed partial class EventDeskGrain(IBookingStore store, TimeProvider time, ILogger<EventDeskGrain> logger, BoxOfficeMetrics metrics)
