@@ -12,7 +12,8 @@ namespace BoxOffice.Testing;
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    // An Orleans silo starts in a few seconds on a quiet machine, but test classes start servers in parallel on two cores.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private const int KeptOutputLines = 200;
 
     private readonly Process _process;

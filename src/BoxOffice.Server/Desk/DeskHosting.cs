@@ -134,9 +134,9 @@ public sealed class ClusteringOptions
     [Range(5, 600)]
     public int FailoverSeconds { get; set; } = 10;
 
-    /// <summary>A call to a desk that takes longer is answered 503 rather than left hanging.</summary>
+    /// <summary>A call to a desk that takes longer is answered 503 rather than left hanging (Orleans' own default).</summary>
     [Range(1, 600)]
-    public int CallTimeoutSeconds { get; set; } = 15;
+    public int CallTimeoutSeconds { get; set; } = 30;
 }
 
 /// <summary>The database or the cluster could not give a durable answer: tell the caller to retry rather than report a bug.</summary>
