@@ -17,7 +17,8 @@ public sealed class CheckoutCrashTests : IDisposable
     private static readonly Dictionary<string, string> Settings = new()
     {
         ["Payments:WebhookSecret"] = Secret,
-        ["Checkout:HoldSeconds"] = "8",
+        // Long enough for both rounds' restarts on a busy machine, so a webhook never finds its hold lapsed.
+        ["Checkout:HoldSeconds"] = "30",
         // Slow ticketing down so kills land between the steps of an order's tickets.
         ["Checkout:TicketStepMs"] = "40",
     };
@@ -74,8 +75,8 @@ public sealed class CheckoutCrashTests : IDisposable
             using var client = final.CreateClient();
             client.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
             // Bounded wait for recovery: ticketing resumes, and the sweeper releases holds once unpaid
-            // orders pass their 8 s deadline (their status reads expired at once; the seat rows follow).
-            var deadline = DateTime.UtcNow.AddSeconds(40);
+            // orders pass their 30 s deadline (their status reads expired at once; the seat rows follow).
+            var deadline = DateTime.UtcNow.AddSeconds(60);
             while (DateTime.UtcNow < deadline
                 && ((await Task.WhenAll(orders.Select(o => StatusAsync(client, o)))).Any(s => s is "awaiting_payment" or "paid")
                     || (await client.GetFromJsonAsync<EventAudit>("/api/events/crash-show/audit"))!.Counts["held"] > 0))
