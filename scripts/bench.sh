@@ -30,6 +30,7 @@ load() { BOXOFFICE_WEBHOOK_SECRET="$secret" dotnet src/BoxOffice.Load/bin/Releas
 load ceiling
 load throughput
 load reads
+load tutorial
 load contention
 load hotseat --users 1000
 load fanout --clients 1000 --bookings 200

@@ -14,6 +14,8 @@ var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 1000 };
 var bookings = new Option<int>("--bookings") { DefaultValueFactory = _ => 200 };
 var manyEvents = new Option<int>("--events") { DefaultValueFactory = _ => 10_000 };
 var idleSeconds = new Option<int>("--idle-seconds") { Description = "The server's Desks:IdleSeconds", DefaultValueFactory = _ => 300 };
+var flights = new Option<int>("--flights") { Description = "Tutorial flights the bookings may spread over, 60 seats each", DefaultValueFactory = _ => 2000 };
+var victimPid = new Option<int>("--kill-pid") { Description = "PID of the process at the first --url, which failover kills", Required = true };
 var minutes = new Option<int>("--minutes") { DefaultValueFactory = _ => 10 };
 var webhookSecret = new Option<string?>("--webhook-secret") { Description = "The server's Payments:WebhookSecret (default: $BOXOFFICE_WEBHOOK_SECRET)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BOXOFFICE_WEBHOOK_SECRET") };
 
@@ -78,6 +80,10 @@ root.Subcommands.Add(Scenario("events", "Creates --events small events and books
 root.Subcommands.Add(Scenario("soak", "--connections workers run a mix of reads, bookings, cancellations, checkouts with webhooks and tutorial flights, with WebSocket clients coming and going, for --minutes; reported per minute, audited at the end",
     [connections, minutes, webhookSecret], async (p, t, c) => [await Soak.RunAsync(t, WebhookSecret(p), p.GetValue(connections), p.GetValue(minutes), c)],
     p => TimeSpan.FromMinutes(p.GetValue(minutes))));
+root.Subcommands.Add(Scenario("tutorial", "--connections workers book seat after seat on the tutorial's /book-seat, each flight made by its first booking, for --duration seconds; then read /seats of 16 of those flights for --duration seconds",
+    [connections, duration, flights], async (p, t, c) => [await Tutorial.RunAsync(t, p.GetValue(connections), TimeSpan.FromSeconds(p.GetValue(duration)), p.GetValue(flights), c)]));
+root.Subcommands.Add(Scenario("failover", "--connections buyers on every --url book a fresh event hosted by the first one, which is killed (SIGKILL, --kill-pid) once a third of the --seats are sold; the time until a survivor books again, and what was lost",
+    [victimPid, connections, seats], async (p, t, c) => [await Failover.RunAsync(t, p.GetValue(victimPid), p.GetValue(connections), p.GetValue(seats), c)]));
 root.Subcommands.Add(Scenario("lab", "The contention rush against each race-lab strategy (naive, occ, lock, desk); the server needs --Lab:Enabled=true",
     [seats, users], (p, t, c) => Rush.LabAsync(t, p.GetValue(seats), p.GetValue(users), c)));
 

@@ -122,7 +122,7 @@ public static class Rush
     }
 
     /// <summary>Told success, but the booking is not what the server now says: asked through each buyer's own manage token.</summary>
-    private static async Task<int> CountLostAsync(Target target, IEnumerable<BookingResponse> booked, CancellationToken cancellationToken)
+    internal static async Task<int> CountLostAsync(Target target, IEnumerable<BookingResponse> booked, CancellationToken cancellationToken)
     {
         var lost = 0;
         await Parallel.ForEachAsync(booked, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (booking, token) =>

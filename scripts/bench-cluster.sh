@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The PostgreSQL rows of the README benchmark table, in one go with scripts/cluster.sh: contention,
 # throughput (three runs) and fanout against one process (direct, and behind nginx) and three processes
-# behind nginx round-robin. Prints one JSON line per run.
+# behind nginx round-robin, so the ratio of three to one comes from one run; then the failover scenario,
+# which kills the process hosting its event. Prints one JSON line per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,7 @@ cluster() {
     case $line in
       url=*) url=${line#url=} ;;
       admin_token=*) admin_token=${line#admin_token=} ;;
+      pids=*) read -ra pids <<<"${line#pids=}" ;;
     esac
   done < <(tail -n 4 <<<"$started")
 }
@@ -44,3 +46,6 @@ run "1 process, direct" "http://127.0.0.1:$(cat "$CLUSTER_STATE/node1.port")"
 run "1 process behind nginx" "$url"
 cluster CLUSTER_NODES=3
 run "3 processes behind nginx, round-robin" "$url"
+echo "# 3 processes: SIGKILL of the process hosting the event, mid-load"
+load failover --url "http://127.0.0.1:$(cat "$CLUSTER_STATE/node1.port")" "http://127.0.0.1:$(cat "$CLUSTER_STATE/node2.port")" \
+  "http://127.0.0.1:$(cat "$CLUSTER_STATE/node3.port")" --kill-pid "${pids[0]}" --connections 48 --seats 2000

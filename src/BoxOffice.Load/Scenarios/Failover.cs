@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using BoxOffice.Contracts;
+
+namespace BoxOffice.Load.Scenarios;
+
+/// <summary>
+/// Kills (SIGKILL) the process that hosts an event while buyers on every process book it: how long until a
+/// survivor books again, and whether any acknowledged booking was lost. Needs each process's <c>--url</c>, and
+/// the PID of the first one, which is the one killed; the tool must run on the same machine.
+/// </summary>
+public static class Failover
+{
+    private static readonly string[] FirstBuyer = ["First"];
+
+    public static async Task<Report> RunAsync(Target target, int victimPid, int connections, int seats, CancellationToken cancellationToken)
+    {
+        if (target.Urls.Count < 2)
+            throw new InvalidOperationException("failover needs the address of every process (--url per process), the victim's first.");
+        using var victim = Process.GetProcessById(victimPid);
+        var eventId = Target.NewEventId("failover");
+        await target.CreateEventAsync(eventId, Target.Grid(seats), cancellationToken, listed: false);
+        var clients = target.Urls.Select(url => new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) }).ToArray();
+        // A desk lives where it is first asked for: the first booking goes through the victim.
+        using (var first = await clients[0].PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = FirstBuyer }, cancellationToken))
+            first.EnsureSuccessStatusCode();
+
+        var acknowledged = new ConcurrentBag<BookingResponse>();
+        var unavailable = 0;
+        var other = 0;
+        long killedAt = 0, movedAt = 0;
+        var next = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(TimeSpan.FromSeconds(120));
+        var goal = seats * 9 / 10;
+        var buyers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
+        {
+            var client = clients[worker % clients.Length];
+            while (acknowledged.Count < goal && !stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await client.PostAsJsonAsync($"/api/events/{eventId}/bookings",
+                        new { count = 1, names = new[] { $"Buyer {Interlocked.Increment(ref next)}" } }, stop.Token);
+                    if (response.StatusCode == HttpStatusCode.Created)
+                    {
+                        acknowledged.Add((await response.Content.ReadFromJsonAsync<BookingResponse>(stop.Token))!);
+                        if (worker % clients.Length != 0 && Volatile.Read(ref killedAt) != 0)
+                            Interlocked.CompareExchange(ref movedAt, Stopwatch.GetTimestamp(), 0);
+                    }
+                    else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        Interlocked.Increment(ref unavailable);
+                        await Task.Delay(100, stop.Token);
+                    }
+                    else if (response.StatusCode != HttpStatusCode.Conflict)
+                    {
+                        Interlocked.Increment(ref other);
+                    }
+                }
+                catch (HttpRequestException) when (worker % clients.Length == 0)
+                {
+                    return; // The victim's own clients stop with it.
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }, CancellationToken.None)).ToArray();
+
+        while (acknowledged.Count < goal / 3 && !buyers.All(b => b.IsCompleted))
+            await Task.Delay(1, cancellationToken);
+        var beforeKill = acknowledged.Count;
+        victim.Kill();
+        Volatile.Write(ref killedAt, Stopwatch.GetTimestamp());
+        await Task.WhenAll(buyers);
+        foreach (var client in clients)
+            client.Dispose();
+
+        // Checked through a survivor: the victim is gone.
+        var survivors = new Target([.. target.Urls.Skip(1)], target.AdminToken, 32);
+        var lost = await Rush.CountLostAsync(survivors, acknowledged, cancellationToken);
+        var audit = await survivors.AuditAsync(eventId, cancellationToken);
+        survivors.Dispose();
+        return new Report("failover")
+            .Add("acknowledged before the kill", beforeKill)
+            .Add("acknowledged", acknowledged.Count)
+            .Add("first 2xx on a survivor after the kill", movedAt == 0 ? -1 : Math.Round(Stopwatch.GetElapsedTime(killedAt, movedAt).TotalMilliseconds), "ms")
+            .Add("503 answers", unavailable)
+            .Add("other errors", other)
+            .Add("acknowledged bookings lost", lost)
+            .Add("anomalies (audit)", audit.Anomalies.Count);
+    }
+}
