@@ -45,7 +45,7 @@ public static class CompatApi
     {
         if (FlightIdError(flightId) is { } error)
             return error;
-        var (lookup, seats) = await flights.UseAsync(flightId!, context.ClientKey(), () => desks.ReadAsync(flightId!, new ReadTutorialSeats { Tutorial = true }));
+        var (lookup, seats) = await flights.UseAsync(flightId!, context.ClientKey(), () => desks.ReadFlightAsync(flightId!, new ReadTutorialSeats()));
         return seats is null ? Refusal(flightId!, lookup, context) : TypedResults.Bytes(seats, "application/json");
     }
 
@@ -66,11 +66,8 @@ public static class CompatApi
         if (!PersonNames.TryNormalize(body.Name, out var name))
             return Message(StatusCodes.Status400BadRequest, PersonNames.Rule);
 
-        var command = new BookSeats([(seatNumber, name)], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer())
-        {
-            Tutorial = true,
-        };
-        var (lookup, result) = await flights.UseAsync(flightId!, request.HttpContext.ClientKey(), () => desks.SendAsync(flightId!, command));
+        var command = new BookSeats([(seatNumber, name)], ManageTokens.NewReference(), ManageTokens.Hash(ManageTokens.NewToken()), request.HttpContext.Buyer());
+        var (lookup, result) = await flights.UseAsync(flightId!, request.HttpContext.ClientKey(), () => desks.SendToFlightAsync(flightId!, command));
         return result switch
         {
             null => Refusal(flightId!, lookup, request.HttpContext),
@@ -85,7 +82,7 @@ public static class CompatApi
     {
         if (FlightIdError(flightId) is { } error)
             return error;
-        var (lookup, facts) = await flights.UseAsync(flightId!, context.ClientKey(), async () => await desks.DescribeAsync(flightId!) is { Tutorial: true } found ? found : null);
+        var (lookup, facts) = await flights.UseAsync(flightId!, context.ClientKey(), async () => await desks.DescribeAsync(flightId!) is { } facts ? (true, facts.Tutorial ? facts : null) : (false, null));
         if (facts is null)
             return Refusal(flightId!, lookup, context);
         return await LiveApi.Stream(context, flightId!, tutorial: true, seats => new CompatEncoder(seats), loggers.CreateLogger<LiveConnection>());

@@ -35,8 +35,10 @@ internal sealed partial class EventDeskGrain(IBookingStore store, TimeProvider t
     {
         if (await FindDeskAsync() is not { } desk)
         {
-            // Forgotten at once, so that requests for made-up ids leave no activations behind.
-            DeactivateOnIdle();
+            // Forgotten at once, so that requests for made-up ids leave no activations behind; but a tutorial
+            // route creates the flight right after, and its next call finds this activation and loads it.
+            if (!command.Tutorial)
+                DeactivateOnIdle();
             return new DeskAnswer<TResult>(DeskOutcome.NoSuchEvent, null);
         }
         switch (desk.TryEnqueue(command, out var reply))
@@ -51,7 +53,7 @@ internal sealed partial class EventDeskGrain(IBookingStore store, TimeProvider t
                     return new DeskAnswer<TResult>(DeskOutcome.Unavailable, null, unavailable.Message);
                 }
             case EnqueueResult.NotThisKind:
-                return new DeskAnswer<TResult>(DeskOutcome.NoSuchEvent, null);
+                return new DeskAnswer<TResult>(DeskOutcome.OtherKind, null);
             case EnqueueResult.Overloaded:
                 return new DeskAnswer<TResult>(DeskOutcome.Busy, null, $"Event {desk.Definition.Id} has too many requests waiting.");
             default:

@@ -17,6 +17,23 @@ public sealed class EventDesks(IGrainFactory grains)
     public async Task<byte[]?> ReadAsync(string eventId, DeskRead read) =>
         Unwrap(eventId, await CallAsync(eventId, desk => desk.Read(read)))?.Bytes;
 
+    /// <summary>
+    /// For the tutorial's routes, which create a flight on first use: <c>Exists</c> is false only when no event
+    /// has the id, and then the flight may be made; an existing event of the other kind answers as found without a result.
+    /// </summary>
+    public async Task<(bool Exists, TResult? Result)> SendToFlightAsync<TResult>(string flightId, DeskCommand<TResult> command) where TResult : class
+    {
+        var answer = await CallAsync(flightId, desk => desk.Send(command with { Tutorial = true }));
+        return (answer.Outcome != DeskOutcome.NoSuchEvent, Unwrap(flightId, answer));
+    }
+
+    /// <inheritdoc cref="SendToFlightAsync"/>
+    public async Task<(bool Exists, byte[]? Result)> ReadFlightAsync(string flightId, DeskRead read)
+    {
+        var answer = await CallAsync(flightId, desk => desk.Read(read with { Tutorial = true }));
+        return (answer.Outcome != DeskOutcome.NoSuchEvent, Unwrap(flightId, answer)?.Bytes);
+    }
+
     public Task<EventFacts?> DescribeAsync(string eventId) => CallAsync(eventId, desk => desk.Describe());
 
     /// <summary>For an event deleted from the store: its desk deactivates, wherever it is.</summary>
@@ -45,7 +62,7 @@ public sealed class EventDesks(IGrainFactory grains)
     private static T? Unwrap<T>(string eventId, DeskAnswer<T> answer) where T : class => answer.Outcome switch
     {
         DeskOutcome.Done => answer.Result,
-        DeskOutcome.NoSuchEvent => null,
+        DeskOutcome.NoSuchEvent or DeskOutcome.OtherKind => null,
         _ => throw new DeskUnavailableException(answer.Detail ?? $"Event {eventId} is unavailable."),
     };
 }

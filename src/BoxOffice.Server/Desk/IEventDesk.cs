@@ -54,6 +54,8 @@ public enum DeskOutcome
 {
     Done,
     NoSuchEvent,
+    /// <summary>The event exists, but is a tutorial flight and the command is not from the tutorial's routes, or the other way round.</summary>
+    OtherKind,
     /// <summary>Too many requests are queued, or the desk is deactivating: try again.</summary>
     Busy,
     /// <summary>The database gave no durable answer: try again.</summary>
