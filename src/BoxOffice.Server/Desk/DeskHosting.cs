@@ -58,13 +58,16 @@ public static class DeskHosting
                 options.CollectionAge = idle;
                 options.CollectionQuantum = TimeSpan.FromSeconds(Math.Clamp(desks.IdleSeconds / 4.0, 1, 60));
             });
-            // A dead process is found by probes: with a probe every FailoverSeconds/5 and two misses allowed, its
-            // events move within the bound (Orleans' defaults take about a minute).
+            // A dead process is found by probes: with a probe every FailoverSeconds/5 and three misses allowed, its
+            // events move within the bound (Orleans' defaults take about a minute). Three, not two: on a busy host
+            // a live process misses a 2 s ping now and then, and a process declared dead stops for good.
             var probe = TimeSpan.FromSeconds(cluster.FailoverSeconds / 5.0);
             silo.Configure<ClusterMembershipOptions>(options =>
             {
                 options.ProbeTimeout = probe;
-                options.NumMissedProbesLimit = 2;
+                options.NumMissedProbesLimit = 3;
+                // A process that finds itself slow (its own timers late) gives others more time before it suspects them.
+                options.ExtendProbeTimeoutDuringDegradation = true;
                 options.TableRefreshTimeout = probe * 2;
                 options.IAmAliveTablePublishTimeout = probe * 5;
             });
