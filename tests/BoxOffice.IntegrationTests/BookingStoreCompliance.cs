@@ -1,4 +1,3 @@
-using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Storage;
 
 namespace BoxOffice.IntegrationTests;

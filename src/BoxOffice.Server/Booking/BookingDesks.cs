@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 

@@ -1,6 +1,4 @@
 using BoxOffice.Contracts;
-using BoxOffice.Server.Checkout;
-using BoxOffice.Server.Events;
 
 namespace BoxOffice.Server.Storage;
 
@@ -119,22 +117,7 @@ public sealed record StoredOrder(
     IReadOnlyList<StoredBookingSeat> Seats,
     IReadOnlyList<StoredTicket> Tickets,
     IReadOnlyList<string> PaymentsReceived,
-    string? ClientKey = null)
-{
-    public DeskOrder ToDeskOrder(Layout layout) => new()
-    {
-        OrderId = OrderId,
-        PaymentId = PaymentId,
-        IdempotencyKey = IdempotencyKey,
-        RequestHash = RequestHash,
-        ExpiresAtMs = ExpiresAtMs,
-        Seats = Seats.Select(seat => (layout.TryGetIndex(seat.Seat, out var index) ? index : -1, seat.Name)).Where(seat => seat.Item1 >= 0).ToArray(),
-        State = State,
-        RefundDue = RefundDue,
-        PaymentsReceived = new HashSet<string>(PaymentsReceived, StringComparer.Ordinal),
-        ClientKey = ClientKey,
-    };
-}
+    string? ClientKey = null);
 
 public sealed record StoredTicket(string Code, string Seat, string Name);
 

@@ -2,7 +2,6 @@ using BoxOffice.Contracts;
 using System.Text.Json;
 using System.Threading.Channels;
 using System.Security.Cryptography;
-using BoxOffice.Server.Checkout;
 using Microsoft.Data.Sqlite;
 
 namespace BoxOffice.Server.Storage;
@@ -264,7 +263,7 @@ public sealed class SqliteBookingStore : IBookingStore, IAsyncDisposable
                 break;
             case TransitionOrder transition:
                 Expect(write, batch, await commands.TransitionOrder.Run(transaction, cancellationToken,
-                    transition.OrderId, OrderStateMachine.Name(transition.From), OrderStateMachine.Name(transition.To), transition.RefundDue ? 1 : 0, batch.NowMs));
+                    transition.OrderId, OrderStates.Name(transition.From), OrderStates.Name(transition.To), transition.RefundDue ? 1 : 0, batch.NowMs));
                 break;
             case RecordPayment payment:
                 Expect(write, batch, await commands.RecordPayment.Run(transaction, cancellationToken, payment.PaymentId, payment.Status, batch.NowMs));

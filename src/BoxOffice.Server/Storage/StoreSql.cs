@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using BoxOffice.Contracts;
-using BoxOffice.Server.Checkout;
 
 namespace BoxOffice.Server.Storage;
 
@@ -170,7 +169,7 @@ internal static class StoreSql
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var due = new List<DueOrder>();
         while (await reader.ReadAsync(cancellationToken))
-            due.Add(new DueOrder(reader.GetString(0), reader.GetString(1), OrderStateMachine.Parse(reader.GetString(2))));
+            due.Add(new DueOrder(reader.GetString(0), reader.GetString(1), OrderStates.Parse(reader.GetString(2))));
         return due;
     }
 
@@ -231,7 +230,7 @@ internal static class StoreSql
                 // refund_due is an integer in SQLite and a boolean in PostgreSQL; both convert.
                 rows.Add(new StoredOrder(
                     reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetInt64(5), reader.GetString(6), OrderStateMachine.Parse(reader.GetString(7)),
+                    reader.GetInt64(5), reader.GetString(6), OrderStates.Parse(reader.GetString(7)),
                     Convert.ToBoolean(reader.GetValue(8), System.Globalization.CultureInfo.InvariantCulture),
                     reader.GetInt64(9), reader.GetInt32(10), reader.GetInt32(11), [], [], [],
                     reader.IsDBNull(12) ? null : reader.GetString(12)));

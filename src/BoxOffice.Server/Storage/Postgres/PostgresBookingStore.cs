@@ -1,6 +1,5 @@
 using System.Data;
 using System.Text.Json;
-using BoxOffice.Server.Checkout;
 using Npgsql;
 
 namespace BoxOffice.Server.Storage.Postgres;
@@ -233,7 +232,7 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
                       WHERE order_id = @order AND state = @from
                       RETURNING 1)
                     SELECT expect_one_row((SELECT COUNT(*) FROM moved), 'moving order ' || @order || ' from ' || @from)
-                    """, ("order", transition.OrderId), ("from", OrderStateMachine.Name(transition.From)), ("to", OrderStateMachine.Name(transition.To)),
+                    """, ("order", transition.OrderId), ("from", OrderStates.Name(transition.From)), ("to", OrderStates.Name(transition.To)),
                     ("refund", transition.RefundDue), ("now", batch.NowMs)));
                 break;
             case RecordPayment payment:
