@@ -8,6 +8,7 @@ public sealed class PostgresStoreFixture : StoreFixture
 {
     private PostgresDatabase? _database;
     private NpgsqlDataSource? _dataSource;
+    private PostgresBookingStore? _store;
 
     public PostgresDatabase Database => _database!;
 
@@ -15,7 +16,7 @@ public sealed class PostgresStoreFixture : StoreFixture
     {
         _database = await PostgresDatabase.CreateAsync("store");
         _dataSource = PostgresBookingStore.CreateDataSource(_database.ConnectionString);
-        Store = new PostgresBookingStore(_dataSource, TimeProvider.System);
+        Store = _store = new PostgresBookingStore(_dataSource, TimeProvider.System);
         await Store.MigrateAsync(CancellationToken.None);
     }
 
@@ -28,6 +29,8 @@ public sealed class PostgresStoreFixture : StoreFixture
 
     public override async ValueTask DisposeAsync()
     {
+        if (_store is not null)
+            await _store.DisposeAsync();
         if (_dataSource is not null)
             await _dataSource.DisposeAsync();
         if (_database is not null)
@@ -42,13 +45,16 @@ public sealed class PostgresStoreCompliance(PostgresStoreFixture fixture) : Book
     {
         await using var database = await PostgresDatabase.CreateAsync("migrate");
         var dataSources = Enumerable.Range(0, 4).Select(_ => PostgresBookingStore.CreateDataSource(database.ConnectionString)).ToArray();
+        var stores = dataSources.Select(source => new PostgresBookingStore(source, TimeProvider.System)).ToArray();
         try
         {
-            await Task.WhenAll(dataSources.Select(source => new PostgresBookingStore(source, TimeProvider.System).MigrateAsync(CancellationToken.None)));
-            await new PostgresBookingStore(dataSources[0], TimeProvider.System).MigrateAsync(CancellationToken.None);
+            await Task.WhenAll(stores.Select(store => store.MigrateAsync(CancellationToken.None)));
+            await stores[0].MigrateAsync(CancellationToken.None);
         }
         finally
         {
+            foreach (var store in stores)
+                await store.DisposeAsync();
             foreach (var source in dataSources)
                 await source.DisposeAsync();
         }

@@ -56,25 +56,6 @@ internal sealed class InMemoryBookingStore : IBookingStore
         }
     }
 
-    private int _changeLoads;
-
-    public int ChangeLoads => Volatile.Read(ref _changeLoads);
-
-    public Task<StoredChanges?> LoadChangesAsync(string eventId, long sinceVersion, IReadOnlyCollection<string> seats, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _changeLoads);
-        lock (_gate)
-        {
-            if (!_events.TryGetValue(eventId, out var row))
-                return Task.FromResult<StoredChanges?>(null);
-            var changed = _seats
-                .Where(pair => pair.Key.EventId == eventId && (pair.Value.Version > sinceVersion || seats.Contains(pair.Key.Seat)))
-                .Select(pair => new StoredSeat(pair.Key.Seat, pair.Value.Status, pair.Value.Reference, pair.Value.Name))
-                .ToArray();
-            return Task.FromResult<StoredChanges?>(new StoredChanges(row.Version, changed));
-        }
-    }
-
     public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _commitsStarted);

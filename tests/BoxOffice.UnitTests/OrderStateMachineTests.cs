@@ -1,4 +1,5 @@
 using BoxOffice.Server.Checkout;
+using BoxOffice.Server.Storage;
 
 namespace BoxOffice.UnitTests;
 
@@ -51,7 +52,7 @@ public class OrderStateMachineTests
     [InlineData(OrderState.Expired, "expired")]
     public void State_names_round_trip(OrderState state, string name)
     {
-        Assert.Equal(name, OrderStateMachine.Name(state));
-        Assert.Equal(state, OrderStateMachine.Parse(name));
+        Assert.Equal(name, OrderStates.Name(state));
+        Assert.Equal(state, OrderStates.Parse(name));
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 

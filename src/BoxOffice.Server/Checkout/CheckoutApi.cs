@@ -84,7 +84,7 @@ public static partial class CheckoutApi
             case HoldResult.Held held:
                 payments.Remember(held.Order.PaymentId, new PaymentRoute(held.Order.OrderId, request.EventId!), DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs));
                 return TypedResults.Created($"/api/orders/{orderId}", new OrderCreated(
-                    orderId, OrderStateMachine.Name(OrderState.AwaitingPayment), held.Order.Amount, held.Order.Currency,
+                    orderId, OrderStates.Name(OrderState.AwaitingPayment), held.Order.Amount, held.Order.Currency,
                     (await gateway.PaymentPageAsync(ServerAddress(http), paymentId)).ToString(), DateTimeOffset.FromUnixTimeMilliseconds(expiresAtMs), token, held.Seats));
             case HoldResult.Refused { Reason: var reason }:
                 return BookingsApi.Refusal(request.EventId!, reason);
@@ -200,16 +200,16 @@ public static partial class CheckoutApi
                 if (state == OrderState.Paid)
                     tickets.Enqueue(order.OrderId, seats);
                 payments.Forget(paymentId);
-                return TypedResults.Ok(new WebhookAnswer(order.OrderId, OrderStateMachine.Name(state), refundDue));
+                return TypedResults.Ok(new WebhookAnswer(order.OrderId, OrderStates.Name(state), refundDue));
             case PaymentResult.Illegal illegal:
                 return TypedResults.Problem(
                     title: "Illegal transition",
-                    detail: $"Order {order.OrderId} is {OrderStateMachine.Name(illegal.State)} and cannot become {outcome}.",
+                    detail: $"Order {order.OrderId} is {OrderStates.Name(illegal.State)} and cannot become {outcome}.",
                     statusCode: StatusCodes.Status409Conflict);
             case PaymentResult.AlreadyDecided decided:
                 return TypedResults.Problem(
                     title: "Payment already decided",
-                    detail: $"This payment was already decided; the order is {OrderStateMachine.Name(decided.State)}.",
+                    detail: $"This payment was already decided; the order is {OrderStates.Name(decided.State)}.",
                     statusCode: StatusCodes.Status409Conflict);
             default:
                 throw new InvalidOperationException($"Unexpected result {result}.");
@@ -222,7 +222,7 @@ public static partial class CheckoutApi
 
     private static async Task<OrderCreated> Created(StoredOrder order, HttpRequest http, IPaymentGateway gateway, OrderTokens tokens) => new(
         order.OrderId,
-        OrderStateMachine.Name(order.State),
+        OrderStates.Name(order.State),
         order.Amount,
         order.Currency,
         (await gateway.PaymentPageAsync(ServerAddress(http), order.PaymentId)).ToString(),
@@ -233,8 +233,8 @@ public static partial class CheckoutApi
     /// <summary>The order's status as of now: an unpaid order past its deadline is expired, swept or not.</summary>
     private static string StatusNow(StoredOrder order, TimeProvider time) =>
         order.State == OrderState.AwaitingPayment && order.ExpiresAtMs <= time.GetUtcNow().ToUnixTimeMilliseconds()
-            ? OrderStateMachine.Name(OrderState.Expired)
-            : OrderStateMachine.Name(order.State);
+            ? OrderStates.Name(OrderState.Expired)
+            : OrderStates.Name(order.State);
 
     private static string ProgressText(string status, StoredOrder order) => status switch
     {

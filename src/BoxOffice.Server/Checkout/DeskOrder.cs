@@ -1,3 +1,6 @@
+using BoxOffice.Server.Events;
+using BoxOffice.Server.Storage;
+
 namespace BoxOffice.Server.Checkout;
 
 /// <summary>
@@ -29,4 +32,22 @@ public sealed class DeskOrder
 
     /// <summary>Webhook outcomes already applied ("paid", "failed"): a repeated delivery changes nothing.</summary>
     public HashSet<string> PaymentsReceived { get; init; } = new(StringComparer.Ordinal);
+}
+
+public static class StoredOrderExtensions
+{
+    /// <summary>The desk's view of a stored order; seats the layout no longer has are left out.</summary>
+    public static DeskOrder ToDeskOrder(this StoredOrder order, Layout layout) => new()
+    {
+        OrderId = order.OrderId,
+        PaymentId = order.PaymentId,
+        IdempotencyKey = order.IdempotencyKey,
+        RequestHash = order.RequestHash,
+        ExpiresAtMs = order.ExpiresAtMs,
+        Seats = order.Seats.Select(seat => (layout.TryGetIndex(seat.Seat, out var index) ? index : -1, seat.Name)).Where(seat => seat.Item1 >= 0).ToArray(),
+        State = order.State,
+        RefundDue = order.RefundDue,
+        PaymentsReceived = new HashSet<string>(order.PaymentsReceived, StringComparer.Ordinal),
+        ClientKey = order.ClientKey,
+    };
 }

@@ -1,14 +1,6 @@
-namespace BoxOffice.Server.Checkout;
+using BoxOffice.Server.Storage;
 
-[GenerateSerializer]
-public enum OrderState
-{
-    AwaitingPayment,
-    Paid,
-    Ticketed,
-    Cancelled,
-    Expired,
-}
+namespace BoxOffice.Server.Checkout;
 
 public enum OrderTrigger
 {
@@ -55,29 +47,10 @@ public static class OrderStateMachine
         Table.TryGetValue((from, trigger), out var transition)
             ? transition
             : throw new IllegalTransitionException(from, trigger);
-
-    public static string Name(OrderState state) => state switch
-    {
-        OrderState.AwaitingPayment => "awaiting_payment",
-        OrderState.Paid => "paid",
-        OrderState.Ticketed => "ticketed",
-        OrderState.Cancelled => "cancelled",
-        _ => "expired",
-    };
-
-    public static OrderState Parse(string state) => state switch
-    {
-        "awaiting_payment" => OrderState.AwaitingPayment,
-        "paid" => OrderState.Paid,
-        "ticketed" => OrderState.Ticketed,
-        "cancelled" => OrderState.Cancelled,
-        "expired" => OrderState.Expired,
-        _ => throw new InvalidDataException($"Unknown order state '{state}'."),
-    };
 }
 
 public sealed class IllegalTransitionException(OrderState from, OrderTrigger trigger)
-    : InvalidOperationException($"An order that is {OrderStateMachine.Name(from)} cannot take {trigger}.")
+    : InvalidOperationException($"An order that is {OrderStates.Name(from)} cannot take {trigger}.")
 {
     public OrderState From { get; } = from;
 

@@ -1,6 +1,4 @@
 using BoxOffice.Contracts;
-using BoxOffice.Server.Checkout;
-using BoxOffice.Server.Events;
 
 namespace BoxOffice.Server.Storage;
 
@@ -33,11 +31,6 @@ public interface IBookingStore
     /// <summary>The event and every seat that is not plainly available, with the name on each live claim.</summary>
     Task<StoredEvent?> LoadEventAsync(string eventId, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// From one snapshot: the event's version, every seat changed after <paramref name="sinceVersion"/>, and the
-    /// listed <paramref name="seats"/> whatever their version. A listed seat with no row has never changed. Null if unknown.
-    /// </summary>
-    Task<StoredChanges?> LoadChangesAsync(string eventId, long sinceVersion, IReadOnlyCollection<string> seats, CancellationToken cancellationToken);
 
     /// <summary>Applies one batch in one transaction, moving the event from <c>FromVersion</c> to <c>ToVersion</c>.</summary>
     Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken);
@@ -119,22 +112,7 @@ public sealed record StoredOrder(
     IReadOnlyList<StoredBookingSeat> Seats,
     IReadOnlyList<StoredTicket> Tickets,
     IReadOnlyList<string> PaymentsReceived,
-    string? ClientKey = null)
-{
-    public DeskOrder ToDeskOrder(Layout layout) => new()
-    {
-        OrderId = OrderId,
-        PaymentId = PaymentId,
-        IdempotencyKey = IdempotencyKey,
-        RequestHash = RequestHash,
-        ExpiresAtMs = ExpiresAtMs,
-        Seats = Seats.Select(seat => (layout.TryGetIndex(seat.Seat, out var index) ? index : -1, seat.Name)).Where(seat => seat.Item1 >= 0).ToArray(),
-        State = State,
-        RefundDue = RefundDue,
-        PaymentsReceived = new HashSet<string>(PaymentsReceived, StringComparer.Ordinal),
-        ClientKey = ClientKey,
-    };
-}
+    string? ClientKey = null);
 
 public sealed record StoredTicket(string Code, string Seat, string Name);
 
@@ -144,8 +122,6 @@ public sealed record DueOrder(string OrderId, string EventId, OrderState State);
 /// <summary>A seat's row; <c>Client</c> is who made the live claim, for the per-client caps.</summary>
 public sealed record StoredSeat(string Seat, string Status, string? BookingReference, string? Name, string? Client = null);
 
-/// <summary>Seats as they are at <c>Version</c>, released ones included as <c>available</c>.</summary>
-public sealed record StoredChanges(long Version, IReadOnlyList<StoredSeat> Seats);
 
 public sealed record StoredBooking(
     string Reference,

@@ -3,5 +3,4 @@ using System.Text.Json.Serialization;
 namespace BoxOffice.Server.Storage;
 
 [JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
-[JsonSerializable(typeof(string[]))]
 internal sealed partial class StorageJson : JsonSerializerContext;

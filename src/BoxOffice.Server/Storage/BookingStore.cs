@@ -1,0 +1,662 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Channels;
+using BoxOffice.Contracts;
+
+namespace BoxOffice.Server.Storage;
+
+/// <summary>
+/// The store, written once for SQLite and PostgreSQL: every statement both accept, and the rules around them.
+/// Each conditional write must affect exactly one row, or its batch rolls back and the caller gets
+/// <see cref="StoreConflictException"/>. A dialect supplies connections and transactions, and the few
+/// statements that really differ.
+/// </summary>
+/// <remarks>
+/// Desks' batches go through one writer loop per process. It drains whatever is waiting (batches from many
+/// desks), applies each inside its own savepoint so a failed one rolls back alone, and commits them all in one
+/// transaction: one commit, so one fsync, serves many desks. A caller hears back only once that commit is durable.
+/// </remarks>
+public abstract class BookingStore : IBookingStore, IAsyncDisposable
+{
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly int _maxWritesPerTransaction;
+    private readonly Task _writerLoop;
+
+    private protected BookingStore(int maxWritesPerTransaction)
+    {
+        _maxWritesPerTransaction = maxWritesPerTransaction;
+        _writerLoop = Task.Run(WriteLoopAsync);
+    }
+
+    public abstract Task MigrateAsync(CancellationToken cancellationToken);
+
+    public abstract Task<FlightCreation> CreateFlightAsync(EventRow row, int maxFlights, CancellationToken cancellationToken);
+
+    /// <summary>A connection of its own for reads, which run beside the writer.</summary>
+    private protected abstract Task<DbConnection> OpenReaderAsync(CancellationToken cancellationToken);
+
+    /// <summary>A write transaction: the writer loop's, one per group, and each write of the dialect's own.</summary>
+    private protected abstract Task<WriteTransaction> BeginWriteAsync();
+
+    /// <summary>Runs a write that is not a desk's batch, in the transaction the dialect chooses for it.</summary>
+    private protected abstract Task<T> WriteAsync<T>(Func<WriteTransaction, Task<T>> work);
+
+    /// <summary>Whether the database refused a write (a unique key, say) in a way that means the desk's view was stale.</summary>
+    private protected abstract bool IsConflict(Exception error);
+
+
+    /// <summary>The <c>booking_seats</c> column that orders a booking's seats as they were claimed.</summary>
+    private protected abstract string ClaimOrder { get; }
+
+    private protected virtual ValueTask DisposeWriterAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writerLoop;
+        await DisposeWriterAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    public Task<bool> CreateEventAsync(EventRow row, CancellationToken cancellationToken) =>
+        WriteAsync(async transaction => await transaction.ExecuteAsync(new Statement(InsertEvent, [.. EventParameters(row), ("@tutorial", row.Tutorial)])) == 1);
+
+    public Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken) =>
+        GroupCommitAsync(batch.EventId, async transaction =>
+        {
+            var writes = Plan(batch);
+            var affected = await transaction.ExecuteAsync([.. writes.Select(write => write.Statement)]);
+            for (var i = 0; i < writes.Count; i++)
+            {
+                if (affected[i] != 1)
+                    throw new StoreConflictException($"{writes[i].What} did not find the row it expected in event {batch.EventId}.");
+            }
+        });
+
+    public Task<bool> IssueTicketAsync(string orderId, StoredTicket ticket, int number, bool last, long nowMs, CancellationToken cancellationToken) =>
+        WriteAsync(async transaction =>
+        {
+            // The count is the compare-and-set: a second issuer of the same ticket finds it moved on.
+            if (await transaction.ExecuteAsync(new Statement(CountTicket, ("@order", orderId), ("@number", number), ("@last", last), ("@now", nowMs))) != 1)
+                return false;
+            await transaction.ExecuteAsync(new Statement(InsertTicket,
+                ("@code", ticket.Code), ("@order", orderId), ("@seat", ticket.Seat), ("@name", ticket.Name), ("@now", nowMs)));
+            return true;
+        });
+
+    public async Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken)
+    {
+        // Every process may try to create it at once; the first insert wins and everyone reads that one.
+        await WriteAsync(transaction => transaction.ExecuteAsync(new Statement(
+            "INSERT INTO secrets (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING",
+            ("@name", name), ("@value", RandomNumberGenerator.GetBytes(32)))));
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var select = Command(connection, null, "SELECT value FROM secrets WHERE name = @name", ("@name", name));
+        return (byte[])(await select.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// <see cref="IBookingStore.CreateFlightAsync"/> inside a write transaction that must keep every other
+    /// flight creator out until it commits (each dialect says how): the count and the insert race otherwise.
+    /// </summary>
+    private protected static async Task<FlightCreation> CreateFlightInAsync(WriteTransaction transaction, EventRow row, int maxFlights)
+    {
+        var flight = new Statement(InsertFlightBelowBound, [.. EventParameters(row), ("@max", maxFlights)]);
+        if (await transaction.ExecuteAsync(flight) == 1)
+            return new FlightCreation(FlightOutcome.Created);
+        if (await transaction.ScalarAsync(new Statement("SELECT id FROM events WHERE id = @id", ("@id", row.Id))) is not null)
+            return new FlightCreation(FlightOutcome.IdTaken);
+        if (await transaction.ScalarAsync(new Statement(OldestFlightWithoutLiveClaims)) is not string victim)
+            return new FlightCreation(FlightOutcome.Full);
+
+        // On PostgreSQL every batch that claims a seat first takes its event's row (the version compare-and-set).
+        // Taking that row here waits for a batch in flight and keeps later ones out until this commits, so the
+        // claims looked for next cannot change before the delete. Under SQLite's one writer nothing comes between anyway.
+        var locked = await transaction.ExecuteAsync(new Statement("UPDATE events SET version = version WHERE id = @victim AND tutorial", ("@victim", victim)));
+        var liveClaim = await transaction.ScalarAsync(new Statement(
+            "SELECT seat FROM booking_seats WHERE event_id = @victim AND released_at_ms IS NULL LIMIT 1", ("@victim", victim)));
+        if (locked != 1 || liveClaim is not null)
+            return new FlightCreation(FlightOutcome.Full);
+        await transaction.ExecuteAsync([.. DeleteFlight.Select(sql => new Statement(sql, ("@victim", victim)))]);
+        var created = await transaction.ExecuteAsync(flight) == 1;
+        return new FlightCreation(created ? FlightOutcome.Created : FlightOutcome.Full, victim);
+    }
+
+    /// <summary>
+    /// Queues a write for the writer loop; completes once the group it joined is committed, or the write failed alone.
+    /// <paramref name="eventId"/> is the event whose row the write takes first, if any: the loop takes event rows in order.
+    /// </summary>
+    private protected Task GroupCommitAsync(string? eventId, Func<WriteTransaction, Task> apply)
+    {
+        var pending = new PendingWrite(eventId, apply);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
+        return pending.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var group = new List<PendingWrite>(_maxWritesPerTransaction);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            while (group.Count < _maxWritesPerTransaction && _writes.Reader.TryRead(out var pending))
+                group.Add(pending);
+            // Every process takes the event rows of its group in the same order, so on PostgreSQL two processes'
+            // groups never wait for each other in a cycle (a deadlock) when both have batches for the same events.
+            await CommitTogetherAsync([.. group.OrderBy(write => write.EventId, StringComparer.Ordinal)]);
+            group.Clear();
+        }
+    }
+
+    private async Task CommitTogetherAsync(PendingWrite[] group)
+    {
+        try
+        {
+            await using var transaction = await BeginWriteAsync();
+            foreach (var pending in group)
+            {
+                await transaction.SavepointAsync();
+                try
+                {
+                    await pending.Apply(transaction);
+                    await transaction.ReleaseSavepointAsync();
+                }
+                catch (Exception error)
+                {
+                    await transaction.RollbackToSavepointAsync();
+                    pending.Error = error is not StoreConflictException && IsConflict(error)
+                        ? new StoreConflictException($"The database refused the write: {error.Message}")
+                        : error;
+                }
+            }
+            await transaction.CommitAsync();
+        }
+        catch (Exception error)
+        {
+            // The transaction as a whole failed: nothing in it is durable.
+            foreach (var pending in group)
+                pending.Done.TrySetException(error);
+            return;
+        }
+        foreach (var pending in group)
+        {
+            if (pending.Error is null)
+                pending.Done.TrySetResult();
+            else
+                pending.Done.TrySetException(pending.Error);
+        }
+    }
+
+    private sealed class PendingWrite(string? eventId, Func<WriteTransaction, Task> apply)
+    {
+        public string? EventId { get; } = eventId;
+
+        public Func<WriteTransaction, Task> Apply { get; } = apply;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Exception? Error { get; set; }
+    }
+
+    /// <summary>
+    /// The batch as statements that must each affect exactly one row, with what each one was for. The version
+    /// compare-and-set comes first: on PostgreSQL a batch racing another process's for the same event waits on
+    /// the event's row, then finds the version moved.
+    /// </summary>
+    private static List<(Statement Statement, string What)> Plan(CommitBatch batch)
+    {
+        var plan = new List<(Statement, string)>
+        {
+            (new Statement(AdvanceVersion, ("@event", batch.EventId), ("@from", batch.FromVersion), ("@to", batch.ToVersion), ("@delta", batch.AvailableDelta)),
+             $"Moving on from version {batch.FromVersion}"),
+        };
+        foreach (var write in batch.Writes)
+            plan.AddRange(Statements(batch, write).Select(statement => (statement, write.ToString())));
+        return plan;
+    }
+
+    private static Statement[] Statements(CommitBatch batch, StoreWrite write) => write switch
+    {
+        InsertBooking insert => [NewBooking(batch, insert.Reference, insert.ManageTokenHash, insert.ClientKey)],
+        ClaimSeat claim => Claim(batch, claim.Seat, "booked", claim.Reference, claim.Name),
+        HoldSeat hold => Claim(batch, hold.Seat, "held", hold.OrderId, hold.Name),
+        ReleaseSeat release =>
+        [
+            new(ReleaseSeatRow, ("@event", batch.EventId), ("@seat", release.Seat), ("@reference", release.Reference), ("@version", batch.ToVersion)),
+            new(ReleaseClaim, ("@reference", release.Reference), ("@seat", release.Seat), ("@now", batch.NowMs)),
+        ],
+        CancelBooking cancel => [new(CancelBookingRow, ("@reference", cancel.Reference), ("@now", batch.NowMs))],
+        InsertOrder { Order: var order } =>
+        [
+            NewBooking(batch, order.OrderId, order.ManageTokenHash, order.ClientKey),
+            new(InsertOrderRow,
+                ("@order", order.OrderId), ("@event", batch.EventId), ("@key", order.IdempotencyKey), ("@hash", order.RequestHash),
+                ("@email", order.Email), ("@payment", order.PaymentId), ("@amount", order.Amount), ("@currency", order.Currency),
+                ("@expires", order.ExpiresAtMs), ("@tickets", order.TicketsTotal), ("@now", batch.NowMs)),
+        ],
+        ConfirmSeat confirm => [new(ConfirmSeatRow, ("@event", batch.EventId), ("@seat", confirm.Seat), ("@order", confirm.OrderId), ("@version", batch.ToVersion))],
+        TransitionOrder transition =>
+        [
+            new(MoveOrder, ("@order", transition.OrderId), ("@from", OrderStates.Name(transition.From)), ("@to", OrderStates.Name(transition.To)),
+                ("@refund", transition.RefundDue), ("@now", batch.NowMs)),
+        ],
+        RecordPayment payment => [new(InsertPayment, ("@payment", payment.PaymentId), ("@status", payment.Status), ("@now", batch.NowMs))],
+        _ => throw new ArgumentOutOfRangeException(nameof(write), write, "Unknown store write."),
+    };
+
+    private static Statement NewBooking(CommitBatch batch, string reference, string manageTokenHash, string? clientKey) =>
+        new(InsertBookingRow, ("@reference", reference), ("@event", batch.EventId), ("@token", manageTokenHash), ("@now", batch.NowMs), ("@client", clientKey));
+
+    /// <summary>Books or holds a seat, only if it is available, and records the live claim the unique index guards.</summary>
+    private static Statement[] Claim(CommitBatch batch, string seat, string status, string reference, string name) =>
+    [
+        new(ClaimSeatRow, ("@event", batch.EventId), ("@seat", seat), ("@status", status), ("@reference", reference), ("@version", batch.ToVersion)),
+        new(InsertClaim, ("@reference", reference), ("@event", batch.EventId), ("@seat", seat), ("@name", name)),
+    ];
+
+    private static (string, object?)[] EventParameters(EventRow row) =>
+    [
+        ("@id", row.Id), ("@title", row.Title), ("@layout", row.LayoutJson),
+        ("@prices", JsonSerializer.Serialize(row.Prices, StorageJson.Default.IReadOnlyDictionaryStringInt64)),
+        ("@currency", row.Currency), ("@seats", row.SeatCount), ("@available", row.AvailableCount), ("@created", row.CreatedAtMs),
+    ];
+
+    private const string InsertEvent = """
+        INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial)
+        VALUES (@id, @title, @layout, @prices, @currency, @seats, @available, 0, @created, @tutorial)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    private const string AdvanceVersion = """
+        UPDATE events SET version = @to, available_count = available_count + @delta
+        WHERE id = @event AND version = @from
+        """;
+
+    private const string InsertBookingRow = """
+        INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms, client_key) VALUES (@reference, @event, @token, @now, @client)
+        """;
+
+    /// <summary>A sparse row is inserted, or a released one reused; a seat that is not available is left as it is.</summary>
+    private const string ClaimSeatRow = """
+        INSERT INTO seats (event_id, seat, status, booking_ref, version) VALUES (@event, @seat, @status, @reference, @version)
+        ON CONFLICT (event_id, seat) DO UPDATE
+          SET status = excluded.status, booking_ref = excluded.booking_ref, version = excluded.version
+          WHERE seats.status = 'available'
+        """;
+
+    private const string InsertClaim = """
+        INSERT INTO booking_seats (reference, event_id, seat, name) VALUES (@reference, @event, @seat, @name)
+        """;
+
+    private const string ReleaseSeatRow = """
+        UPDATE seats SET status = 'available', booking_ref = NULL, version = @version
+        WHERE event_id = @event AND seat = @seat AND booking_ref = @reference AND status IN ('booked', 'held')
+        """;
+
+    private const string ReleaseClaim = """
+        UPDATE booking_seats SET released_at_ms = @now
+        WHERE reference = @reference AND seat = @seat AND released_at_ms IS NULL
+        """;
+
+    private const string CancelBookingRow = """
+        UPDATE bookings SET cancelled_at_ms = @now WHERE reference = @reference AND cancelled_at_ms IS NULL
+        """;
+
+    private const string InsertOrderRow = """
+        INSERT INTO orders (order_id, event_id, idempotency_key, request_hash, email, payment_id,
+                            amount, currency, state, expires_at_ms, tickets_total, created_at_ms, updated_at_ms)
+        VALUES (@order, @event, @key, @hash, @email, @payment, @amount, @currency, 'awaiting_payment', @expires, @tickets, @now, @now)
+        """;
+
+    private const string ConfirmSeatRow = """
+        UPDATE seats SET status = 'booked', version = @version
+        WHERE event_id = @event AND seat = @seat AND booking_ref = @order AND status = 'held'
+        """;
+
+    /// <summary>refund_due is a boolean in PostgreSQL and an integer in SQLite; OR gives each its own kind back.</summary>
+    private const string MoveOrder = """
+        UPDATE orders SET state = @to, refund_due = refund_due OR @refund, updated_at_ms = @now
+        WHERE order_id = @order AND state = @from
+        """;
+
+    private const string InsertPayment = """
+        INSERT INTO payment_events (payment_id, status, received_at_ms) VALUES (@payment, @status, @now)
+        """;
+
+    private const string CountTicket = """
+        UPDATE orders SET tickets_issued = @number, state = CASE WHEN @last THEN 'ticketed' ELSE state END, updated_at_ms = @now
+        WHERE order_id = @order AND state = 'paid' AND tickets_issued = @number - 1
+        """;
+
+    private const string InsertTicket = """
+        INSERT INTO tickets (code, order_id, seat, name, issued_at_ms) VALUES (@code, @order, @seat, @name, @now)
+        """;
+
+    /// <summary>A tutorial flight, inserted only while fewer than <c>@max</c> exist; the id's conflict changes nothing.</summary>
+    private const string InsertFlightBelowBound = """
+        INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial)
+        SELECT @id, @title, @layout, @prices, @currency, @seats, @available, 0, @created, TRUE
+        WHERE (SELECT COUNT(*) FROM events WHERE tutorial) < @max
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    private const string OldestFlightWithoutLiveClaims = """
+        SELECT e.id FROM events e
+        WHERE e.tutorial AND NOT EXISTS (
+          SELECT 1 FROM booking_seats b WHERE b.event_id = e.id AND b.released_at_ms IS NULL)
+        ORDER BY e.created_at_ms, e.id
+        LIMIT 1
+        """;
+
+    /// <summary>Children first: booking_seats, seats and bookings refer to the event.</summary>
+    private static readonly string[] DeleteFlight =
+    [
+        "DELETE FROM booking_seats WHERE event_id = @victim",
+        "DELETE FROM seats WHERE event_id = @victim",
+        "DELETE FROM bookings WHERE event_id = @victim",
+        "DELETE FROM events WHERE id = @victim AND tutorial",
+    ];
+
+    public async Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection, null, ListEvents, ("@now", nowMs));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<ListedEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = ReadEvent(reader);
+            // SUM is an integer in SQLite and a bigint in PostgreSQL; both convert.
+            var held = Convert.ToInt32(reader.GetValue(10), CultureInfo.InvariantCulture);
+            var lapsed = Convert.ToInt32(reader.GetValue(11), CultureInfo.InvariantCulture);
+            events.Add(new ListedEvent(row, row.AvailableCount + lapsed, held));
+        }
+        return events;
+    }
+
+    public async Task<StoredEvent?> LoadEventAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken);
+        EventRow row;
+        await using (var command = Command(connection, transaction, $"{SelectEvent} WHERE id = @id", ("@id", eventId)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            row = ReadEvent(reader);
+        }
+
+        var seats = new List<StoredSeat>();
+        await using (var command = Command(connection, transaction, $"""
+            SELECT s.seat, s.status, s.booking_ref, {LiveClaimName}, {ClaimClient}
+            FROM seats s
+            WHERE s.event_id = @id AND s.status <> 'available'
+            """, ("@id", eventId)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                seats.Add(ReadSeat(reader, 0));
+        }
+        var orders = await ReadOrdersAsync(connection, transaction, "o.event_id = @key", eventId, cancellationToken);
+        return new StoredEvent(row, seats, orders);
+    }
+
+    public async Task<StoredBooking?> GetBookingAsync(string reference, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection, null, $"""
+            SELECT b.event_id, b.manage_token_hash, b.created_at_ms, b.cancelled_at_ms, s.seat, s.name, s.released_at_ms
+            FROM bookings b
+            LEFT JOIN booking_seats s ON s.reference = b.reference
+            WHERE b.reference = @reference
+            ORDER BY s.{ClaimOrder}
+            """, ("@reference", reference));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        StoredBooking? booking = null;
+        var seats = new List<StoredBookingSeat>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            booking ??= new StoredBooking(
+                reference,
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                seats);
+            if (!reader.IsDBNull(4))
+                seats.Add(new StoredBookingSeat(reader.GetString(4), reader.GetString(5), !reader.IsDBNull(6)));
+        }
+        return booking;
+    }
+
+    public Task<StoredOrder?> GetOrderAsync(string orderId, CancellationToken cancellationToken) =>
+        ReadOneOrderAsync("o.order_id = @key", orderId, cancellationToken);
+
+    public Task<StoredOrder?> FindOrderByKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        ReadOneOrderAsync("o.idempotency_key = @key", idempotencyKey, cancellationToken);
+
+    public Task<StoredOrder?> FindOrderByPaymentAsync(string paymentId, CancellationToken cancellationToken) =>
+        ReadOneOrderAsync("o.payment_id = @key", paymentId, cancellationToken);
+
+    public async Task<IReadOnlyList<DueOrder>> DueOrdersAsync(long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT order_id, event_id, state FROM orders
+            WHERE (state = 'awaiting_payment' AND expires_at_ms <= @now) OR state = 'paid'
+            ORDER BY expires_at_ms
+            LIMIT 1000
+            """, ("@now", nowMs));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var due = new List<DueOrder>();
+        while (await reader.ReadAsync(cancellationToken))
+            due.Add(new DueOrder(reader.GetString(0), reader.GetString(1), OrderStates.Parse(reader.GetString(2))));
+        return due;
+    }
+
+    public async Task<StoredAudit?> AuditAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken);
+        await using var command = Command(connection, transaction, "SELECT version, seat_count, available_count FROM events WHERE id = @event", ("@event", eventId));
+        long version;
+        int seatCount, availableCount;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            (version, seatCount, availableCount) = (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2));
+        }
+
+        var claimed = new Dictionary<string, int>(StringComparer.Ordinal);
+        command.CommandText = "SELECT status, CAST(COUNT(*) AS INTEGER) FROM seats WHERE event_id = @event AND status <> 'available' GROUP BY status";
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                claimed[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        command.CommandText = AuditAnomalies;
+        var anomalies = new List<AuditAnomaly>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                anomalies.Add(new AuditAnomaly(
+                    reader.GetString(0),
+                    reader.IsDBNull(1) ? null : reader.GetString(1),
+                    reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetString(3)));
+            }
+        }
+        return new StoredAudit(version, seatCount, availableCount, claimed, anomalies);
+    }
+
+    /// <summary>
+    /// A read transaction whose statements all see one snapshot. SQLite takes any level as at least what it
+    /// asks for, and its one level (serializable) is that.
+    /// </summary>
+    private static async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+
+    private async Task<StoredOrder?> ReadOneOrderAsync(string condition, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken);
+        var orders = await ReadOrdersAsync(connection, transaction, condition, key, cancellationToken);
+        return orders.Count == 0 ? null : orders[0];
+    }
+
+    /// <summary>
+    /// Orders matching <paramref name="condition"/> (on alias <c>o</c>, parameter <c>@key</c>) with their seats,
+    /// tickets and webhook outcomes: two statements, run inside the caller's transaction so they agree.
+    /// </summary>
+    private static async Task<IReadOnlyList<StoredOrder>> ReadOrdersAsync(
+        DbConnection connection, DbTransaction transaction, string condition, string key, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"""
+            SELECT o.order_id, o.event_id, o.idempotency_key, o.request_hash, o.payment_id, o.amount, o.currency, o.state,
+                   o.refund_due, o.expires_at_ms, o.tickets_total, o.tickets_issued,
+                   (SELECT k.client_key FROM bookings k WHERE k.reference = o.order_id)
+            FROM orders o WHERE {condition}
+            """, ("@key", key));
+        var rows = new List<StoredOrder>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // refund_due is an integer in SQLite and a boolean in PostgreSQL; both convert.
+                rows.Add(new StoredOrder(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetInt64(5), reader.GetString(6), OrderStates.Parse(reader.GetString(7)),
+                    Convert.ToBoolean(reader.GetValue(8), CultureInfo.InvariantCulture),
+                    reader.GetInt64(9), reader.GetInt32(10), reader.GetInt32(11), [], [], [],
+                    reader.IsDBNull(12) ? null : reader.GetString(12)));
+            }
+        }
+        if (rows.Count == 0)
+            return rows;
+
+        var seats = rows.ToDictionary(o => o.OrderId, _ => new List<StoredBookingSeat>());
+        var tickets = rows.ToDictionary(o => o.OrderId, _ => new List<StoredTicket>());
+        var payments = rows.ToDictionary(o => o.PaymentId, _ => new List<string>());
+        command.CommandText = $"""
+            SELECT 's', b.reference, b.seat, b.name, CASE WHEN b.released_at_ms IS NULL THEN 'live' ELSE 'released' END
+            FROM booking_seats b JOIN orders o ON o.order_id = b.reference WHERE {condition}
+            UNION ALL
+            SELECT 't', t.order_id, t.seat, t.name, t.code FROM tickets t JOIN orders o ON o.order_id = t.order_id WHERE {condition}
+            UNION ALL
+            SELECT 'p', p.payment_id, p.status, NULL, NULL FROM payment_events p JOIN orders o ON o.payment_id = p.payment_id WHERE {condition}
+            """;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var owner = reader.GetString(1);
+                switch (reader.GetString(0))
+                {
+                    case "s":
+                        seats[owner].Add(new StoredBookingSeat(reader.GetString(2), reader.GetString(3), reader.GetString(4) == "released"));
+                        break;
+                    case "t":
+                        tickets[owner].Add(new StoredTicket(reader.GetString(4), reader.GetString(2), reader.GetString(3)));
+                        break;
+                    default:
+                        payments[owner].Add(reader.GetString(2));
+                        break;
+                }
+            }
+        }
+        return rows.Select(o => o with { Seats = seats[o.OrderId], Tickets = tickets[o.OrderId], PaymentsReceived = payments[o.PaymentId] }).ToArray();
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    private const string SelectEvent = """
+        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial
+        FROM events
+        """;
+
+    private static EventRow ReadEvent(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        JsonSerializer.Deserialize(reader.GetString(3), StorageJson.Default.IReadOnlyDictionaryStringInt64)!,
+        reader.GetString(4),
+        reader.GetInt32(5),
+        reader.GetInt32(6),
+        reader.GetInt64(7),
+        reader.GetInt64(8),
+        reader.GetBoolean(9));
+
+    /// <summary>A seat's row from <paramref name="first"/> on: seat, status, booking, the name on its live claim, and the client that made it.</summary>
+    private static StoredSeat ReadSeat(DbDataReader reader, int first) => new(
+        reader.GetString(first),
+        reader.GetString(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
+        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4));
+
+    /// <summary>
+    /// The name on a seat's live claim. A correlated subquery is always a lookup in the one-live-claim index;
+    /// a join, planned on the stale statistics of a busy new event, can turn into a scan of every claim per seat.
+    /// </summary>
+    private const string LiveClaimName = """
+        (SELECT b.name FROM booking_seats b
+         WHERE b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL)
+        """;
+
+    /// <summary>Who made the booking or order a seat's claim belongs to: a primary-key lookup.</summary>
+    private const string ClaimClient = "(SELECT k.client_key FROM bookings k WHERE k.reference = s.booking_ref)";
+
+    /// <summary>
+    /// The event list: <c>available_count</c> left out every held seat when it was held, so the seats of
+    /// unpaid orders past their deadline are added back, swept or not.
+    /// </summary>
+    private const string ListEvents = """
+        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial,
+          (SELECT COALESCE(SUM(o.tickets_total), 0) FROM orders o
+           WHERE o.event_id = events.id AND o.state = 'awaiting_payment' AND o.expires_at_ms > @now),
+          (SELECT COALESCE(SUM(o.tickets_total), 0) FROM orders o
+           WHERE o.event_id = events.id AND o.state = 'awaiting_payment' AND o.expires_at_ms <= @now)
+        FROM events
+        WHERE NOT tutorial
+        ORDER BY created_at_ms DESC, id
+        LIMIT 1000
+        """;
+
+    /// <summary>Each arm finds one kind of broken invariant; on a healthy event the result is empty.</summary>
+    private const string AuditAnomalies = """
+        SELECT 'double_claim', seat, NULL, COUNT(*) || ' live claims'
+        FROM booking_seats WHERE event_id = @event AND released_at_ms IS NULL
+        GROUP BY seat HAVING COUNT(*) > 1
+        UNION ALL
+        SELECT 'booking_without_seat', b.seat, b.reference, 'the seat row is ' || COALESCE(s.status || ' by ' || COALESCE(s.booking_ref, 'nobody'), 'missing')
+        FROM booking_seats b
+        LEFT JOIN seats s ON s.event_id = b.event_id AND s.seat = b.seat
+        WHERE b.event_id = @event AND b.released_at_ms IS NULL
+          AND (s.status IS NULL OR s.status NOT IN ('booked', 'held') OR s.booking_ref IS DISTINCT FROM b.reference)
+        UNION ALL
+        SELECT 'seat_without_booking', s.seat, s.booking_ref, 'booked, but no live claim by that booking'
+        FROM seats s
+        WHERE s.event_id = @event AND s.status = 'booked' AND NOT EXISTS (
+          SELECT 1 FROM booking_seats b
+          WHERE b.event_id = s.event_id AND b.seat = s.seat AND b.reference = s.booking_ref AND b.released_at_ms IS NULL)
+        """;
+}
