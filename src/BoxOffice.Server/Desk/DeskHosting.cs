@@ -5,6 +5,7 @@ using BoxOffice.Server.Booking;
 using BoxOffice.Server.Live;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 
 namespace BoxOffice.Server.Desk;
@@ -78,6 +79,11 @@ public static class DeskHosting
             });
         });
 
+        // Kestrel and the workers start while the silo starts, rather than after it: a restarted process then has
+        // its HTTP pipeline warm by the time the desks can answer. Until then /health says so, and desk calls wait.
+        builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
+        builder.Services.AddSingleton<DesksReady>();
+        builder.Services.AddHealthChecks().AddCheck<DesksReady>("desks");
         builder.Services.AddSingleton<EventDesks>();
         builder.Services.AddSingleton<EventWatches>();
         builder.Services.AddExceptionHandler<DeskUnavailableHandler>();
@@ -90,6 +96,23 @@ public static class DeskHosting
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>Whether this process's silo has started, so that desks can be called.</summary>
+public sealed class DesksReady : IHealthCheck
+{
+    /// <summary>A silo that has not started by then will not: a caller is told to try again.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Every hosted service, the silo among them, has started when the application has.
+    public DesksReady(IHostApplicationLifetime lifetime) => lifetime.ApplicationStarted.Register(() => _started.TrySetResult());
+
+    public Task Ready => _started.Task;
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Ready.IsCompleted ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The desks are starting."));
 }
 
 public sealed class DeskOptions

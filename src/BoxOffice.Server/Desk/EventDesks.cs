@@ -7,8 +7,11 @@ namespace BoxOffice.Server.Desk;
 /// busy, its database failed, or its process died and it has not yet moved) becomes a
 /// <see cref="DeskUnavailableException"/>, which the API answers with 503 and <c>Retry-After</c>, never a hang.
 /// </summary>
-public sealed class EventDesks(IGrainFactory grains)
+public sealed class EventDesks(IGrainFactory grains, DesksReady ready)
 {
+    /// <summary>Waits, bounded, until this process's silo has started: routes and workers start alongside it.</summary>
+    public Task ReadyAsync() => ready.Ready.IsCompleted ? Task.CompletedTask : ready.Ready.WaitAsync(DesksReady.StartTimeout);
+
     /// <summary>The committed answer; null when the event does not exist, or is a tutorial flight and the command is not from the tutorial's routes, or the other way round.</summary>
     public async Task<TResult?> SendAsync<TResult>(string eventId, DeskCommand<TResult> command) where TResult : class =>
         Unwrap(eventId, await CallAsync(eventId, desk => desk.Send(command)));
@@ -49,6 +52,7 @@ public sealed class EventDesks(IGrainFactory grains)
     {
         try
         {
+            await ReadyAsync();
             return await call(Desk(eventId));
         }
         catch (Exception error) when (error is TimeoutException or OrleansException)

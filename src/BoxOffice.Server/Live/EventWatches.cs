@@ -12,6 +12,7 @@ internal sealed class EventWatches(EventDesks desks, IGrainFactory grains, TimeP
     /// <summary>The event's watch, started if need be; null when there is no such event of this kind. Pair with <see cref="LeaveAsync"/>.</summary>
     public async Task<EventWatch?> JoinAsync(string eventId, bool tutorial)
     {
+        await desks.ReadyAsync();
         (EventWatch Watch, Task<bool> Started) entry;
         lock (_gate)
         {
