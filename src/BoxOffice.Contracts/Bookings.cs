@@ -3,15 +3,13 @@ namespace BoxOffice.Contracts;
 /// <summary>
 /// Body of <c>POST /api/events/{id}/bookings</c>: either named <c>Seats</c>, booked all or nothing, or
 /// best-available: <c>Count</c> seats for <c>Names</c>, adjacent in one row unless <c>Together</c> is false.
-/// <c>Mode</c> (<c>naive</c>, <c>occ</c>, <c>lock</c>, <c>desk</c>) is for race-lab events only.
 /// </summary>
 public sealed record BookingRequest(
     IReadOnlyList<SeatRequest>? Seats,
     int? Count = null,
     IReadOnlyList<string>? Names = null,
     bool? Together = null,
-    string? Category = null,
-    string? Mode = null);
+    string? Category = null);
 
 public sealed record SeatRequest(string? Seat, string? Name);
 

@@ -50,9 +50,3 @@ public sealed record EventAudit(string EventId, long Version, IReadOnlyDictionar
 
 /// <summary>One broken invariant: <c>Kind</c> is <c>double_claim</c>, <c>booking_without_seat</c>, <c>seat_without_booking</c> or <c>count_drift</c>.</summary>
 public sealed record AuditAnomaly(string Kind, string? Seat, string? Reference, string Detail);
-
-/// <summary>The race lab's verdict on one lab event: who was told success, and what the seat rows say now.</summary>
-public sealed record LabResult(string EventId, int Seats, int ToldSuccess, int SeatsClaimed, int LostUpdates, int DoubleBookedSeats, int UnsoldSeats);
-
-/// <summary>Body of <c>POST /api/lab/events</c>: a fresh event of <c>Seats</c> seats, in rows of 25.</summary>
-public sealed record CreateLabEventRequest(string? Id, int? Seats);

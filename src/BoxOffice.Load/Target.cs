@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
 using BoxOffice.Contracts;
 
 namespace BoxOffice.Load;
@@ -81,24 +83,28 @@ public sealed class Target : IDisposable
         return new ServerMetrics(totals);
     }
 
-    /// <summary>A race-lab event (the server needs <c>Lab:Enabled=true</c>); returns its id.</summary>
-    public async Task<string> CreateLabEventAsync(int seats, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a race-lab run (the server needs <c>Lab:Enabled=true</c>) and follows its server-sent events until it is
+    /// over; returns the run as it ended.
+    /// </summary>
+    public async Task<LabRun> RunLabAsync(int seats, int buyers, CancellationToken cancellationToken)
     {
-        using var request = AdminRequest(HttpMethod.Post, "/api/lab/events");
-        request.Content = JsonContent.Create(new { seats });
-        using var response = await _clients[0].SendAsync(request, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        using var start = AdminRequest(HttpMethod.Post, "/api/lab/runs");
+        start.Content = JsonContent.Create(new { seats, buyers });
+        using var started = await _clients[0].SendAsync(start, cancellationToken);
+        if (started.StatusCode == HttpStatusCode.NotFound)
             throw new InvalidOperationException("The server has no race lab: start it with --Lab:Enabled=true.");
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<LabResult>(cancellationToken))!.EventId;
-    }
+        if (!started.IsSuccessStatusCode)
+            throw new InvalidOperationException($"The lab run did not start ({(int)started.StatusCode}): {await started.Content.ReadAsStringAsync(cancellationToken)}");
+        var run = (await started.Content.ReadFromJsonAsync<LabRun>(cancellationToken))!;
 
-    public async Task<LabResult> LabResultAsync(string eventId, CancellationToken cancellationToken)
-    {
-        using var request = AdminRequest(HttpMethod.Get, $"/api/lab/events/{eventId}");
-        using var response = await _clients[0].SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<LabResult>(cancellationToken))!;
+        using var follow = AdminRequest(HttpMethod.Get, $"/api/lab/runs/{run.Id}/progress");
+        using var progress = await _clients[0].SendAsync(follow, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        progress.EnsureSuccessStatusCode();
+        await using var stream = await progress.Content.ReadAsStreamAsync(cancellationToken);
+        await foreach (var item in SseParser.Create(stream, (_, data) => JsonSerializer.Deserialize<LabRun>(data, JsonSerializerOptions.Web)!).EnumerateAsync(cancellationToken))
+            run = item.Data;
+        return run;
     }
 
     /// <summary>A stadium-shaped event with rows of 25, as many rows as the seat count needs.</summary>

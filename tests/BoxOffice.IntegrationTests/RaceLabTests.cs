@@ -1,97 +1,198 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
 using BoxOffice.Contracts;
 using Microsoft.AspNetCore.Hosting;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>The server with the race lab on, and a read-to-write gap wide enough that races are certain.</summary>
+/// <summary>
+/// The server with the race lab on, and a read-to-write gap wide enough that races are certain. Its one full run
+/// is shared by the tests that read its results; the tests of one class run one after another, so never two runs at once.
+/// </summary>
 public sealed class LabApp : BoxOfficeApp
 {
+    public const int RunSeats = 50;
+    public const int RunBuyers = 80;
+
+    private Task<LabRun>? _run;
+
+    public Task<LabRun> Run => _run ??= RunAsync(RunSeats, RunBuyers);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Lab:Enabled", "true");
         builder.UseSetting("Lab:DelayMs", "20");
+        builder.UseSetting("Lab:MaxSeats", "200");
+        builder.UseSetting("Lab:MaxBuyers", "300");
+    }
+
+    /// <summary>Starts a run and follows its server-sent events to the end.</summary>
+    public async Task<LabRun> RunAsync(int seats, int buyers)
+    {
+        using var admin = CreateAdminClient();
+        var started = await admin.PostAsJsonAsync("/api/lab/runs", new { seats, buyers });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        return await FollowAsync((await started.Content.ReadFromJsonAsync<LabRun>())!.Id);
+    }
+
+    public async Task<LabRun> FollowAsync(string runId)
+    {
+        using var admin = CreateAdminClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await using var stream = await admin.GetStreamAsync($"/api/lab/runs/{runId}/progress", timeout.Token);
+        LabRun? last = null;
+        await foreach (var item in SseParser.Create(stream, (_, data) => JsonSerializer.Deserialize<LabRun>(data, JsonSerializerOptions.Web)!).EnumerateAsync(timeout.Token))
+            last = item.Data;
+        return last!;
     }
 }
 
 public class RaceLabTests(LabApp app) : IClassFixture<LabApp>
 {
-    private const int Seats = 50;
-    private const int Buyers = 80;
+    private const int Seats = LabApp.RunSeats;
+    private const int Buyers = LabApp.RunBuyers;
 
-    private async Task<(int Created, int Conflicts, string EventId)> RushAsync(string mode)
+    private async Task<LabStrategyResult> ResultAsync(string strategy)
     {
-        using var admin = app.CreateAdminClient();
-        var created = await admin.PostAsJsonAsync("/api/lab/events", new { seats = Seats });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var eventId = (await created.Content.ReadFromJsonAsync<LabResult>())!.EventId;
-        using var client = app.CreateClient();
-        var responses = await Task.WhenAll(Enumerable.Range(0, Buyers).Select(i =>
-            client.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = new[] { $"Buyer {i}" }, mode })));
-        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
-        return (responses.Count(r => r.StatusCode == HttpStatusCode.Created), responses.Count(r => r.StatusCode == HttpStatusCode.Conflict), eventId);
+        var run = await app.Run;
+        Assert.Equal("done", run.Status);
+        return Assert.Single(run.Results, result => result.Strategy == strategy);
     }
 
-    private async Task<LabResult> ResultAsync(string eventId)
+    [Fact]
+    public async Task A_run_rushes_every_strategy_in_turn_and_keeps_its_results()
     {
+        var run = await app.Run;
+
+        Assert.Equal(["naive", "occ", "lock", "desk"], run.Results.Select(result => result.Strategy));
+        Assert.All(run.Results, result => Assert.Equal((Buyers, 0), (result.ToldSuccess + result.Refused, result.Errors)));
         using var admin = app.CreateAdminClient();
-        return (await admin.GetFromJsonAsync<LabResult>($"/api/lab/events/{eventId}"))!;
+        var kept = await admin.GetFromJsonAsync<LabRun>($"/api/lab/runs/{run.Id}");
+        Assert.Equal((run.Status, run.Seats, run.Buyers, (string?)null), (kept!.Status, kept.Seats, kept.Buyers, kept.Running));
+        Assert.Equal(run.Results, kept.Results);
     }
 
     [Fact]
     public async Task Naive_read_then_write_tells_buyers_they_won_seats_someone_else_took()
     {
-        var (created, _, eventId) = await RushAsync("naive");
+        var result = await ResultAsync("naive");
 
-        var result = await ResultAsync(eventId);
-        Assert.Equal(created, result.ToldSuccess);
         Assert.True(result.LostUpdates > 0, $"expected lost updates, got {result}");
         Assert.True(result.DoubleBookedSeats > 0, $"expected double-booked seats, got {result}");
         Assert.True(result.SeatsClaimed < result.ToldSuccess);
+        Assert.Equal(result.LostUpdates + result.DoubleBookedSeats, result.AuditAnomalies);
     }
 
     [Fact]
     public async Task Optimistic_checks_without_retry_turn_buyers_away_while_seats_are_left()
     {
-        var (created, conflicts, eventId) = await RushAsync("occ");
+        var result = await ResultAsync("occ");
 
-        var result = await ResultAsync(eventId);
-        Assert.Equal((0, 0), (result.LostUpdates, result.DoubleBookedSeats));
-        Assert.Equal(created, result.SeatsClaimed);
-        Assert.True(result.UnsoldSeats > 0 && conflicts > Buyers - Seats, $"expected unsold seats, got {result}");
+        Assert.Equal((0, 0, 0), (result.LostUpdates, result.DoubleBookedSeats, result.AuditAnomalies));
+        Assert.Equal(result.ToldSuccess, result.SeatsClaimed);
+        Assert.True(result.UnsoldSeats > 0 && result.Refused > Buyers - Seats, $"expected unsold seats, got {result}");
     }
 
     [Fact]
     public async Task Locking_sells_every_seat_once()
     {
-        var (created, conflicts, eventId) = await RushAsync("lock");
+        var result = await ResultAsync("lock");
 
-        var result = await ResultAsync(eventId);
-        Assert.Equal((Seats, Buyers - Seats), (created, conflicts));
-        Assert.Equal((Seats, 0, 0, 0), (result.SeatsClaimed, result.LostUpdates, result.DoubleBookedSeats, result.UnsoldSeats));
+        Assert.Equal((Seats, Buyers - Seats), (result.ToldSuccess, result.Refused));
+        Assert.Equal((Seats, 0, 0, 0, 0), (result.SeatsClaimed, result.LostUpdates, result.DoubleBookedSeats, result.UnsoldSeats, result.AuditAnomalies));
     }
 
     [Fact]
     public async Task The_desk_sells_every_seat_once_with_an_empty_audit()
     {
-        var (created, conflicts, eventId) = await RushAsync("desk");
+        var run = await app.Run;
+        var result = await ResultAsync("desk");
 
+        Assert.Equal((Seats, Buyers - Seats), (result.ToldSuccess, result.Refused));
+        Assert.Equal((Seats, 0, 0, 0, 0), (result.SeatsClaimed, result.LostUpdates, result.DoubleBookedSeats, result.UnsoldSeats, result.AuditAnomalies));
         using var admin = app.CreateAdminClient();
-        var audit = await admin.GetFromJsonAsync<EventAudit>($"/api/events/{eventId}/audit");
-        Assert.Equal((Seats, Buyers - Seats), (created, conflicts));
-        Assert.Equal((Seats, 0), (audit!.Counts["booked"], audit.Anomalies.Count));
+        var audit = await admin.GetFromJsonAsync<EventAudit>($"/api/events/{run.Id}-desk/audit");
+        Assert.Equal((Seats, 0, 0), (audit!.Counts["booked"], audit.Counts["available"], audit.Anomalies.Count));
     }
 
     [Fact]
-    public async Task Lab_modes_are_refused_when_the_lab_is_off()
+    public async Task A_second_run_is_refused_while_one_is_under_way()
+    {
+        using var admin = app.CreateAdminClient();
+        var first = await admin.PostAsJsonAsync("/api/lab/runs", new { seats = Seats, buyers = Buyers });
+        var second = await admin.PostAsJsonAsync("/api/lab/runs", new { seats = 1, buyers = 1 });
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
+        var finished = await app.FollowAsync((await first.Content.ReadFromJsonAsync<LabRun>())!.Id);
+        Assert.Equal("done", finished.Status);
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/lab/runs", "{\"seats\":0,\"buyers\":10}", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/lab/runs", "{\"seats\":201,\"buyers\":10}", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/lab/runs", "{\"seats\":10,\"buyers\":301}", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/lab/runs", "{\"seats\":10,\"buyers\":-1}", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/lab/runs", "{\"seats\":10}", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/lab/runs", "{\"seats\":\"10\",\"buyers\":10}", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/lab/runs", "{\"seats\":1e309,\"buyers\":10}", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/lab/runs", "{\"seats\":99999999999999999999,\"buyers\":10}", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/lab/runs", "{\"seats\":10,", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/lab/runs", "null", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/lab/runs", "", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "/api/lab/runs/lab-0000000000000", null, HttpStatusCode.NotFound)]
+    [InlineData("GET", "/api/lab/runs/..%2F..%2Fetc", null, HttpStatusCode.NotFound)]
+    [InlineData("GET", "/api/lab/runs/lab-0000000000000/progress", null, HttpStatusCode.NotFound)]
+    public async Task Lab_routes_answer_bad_input_with_a_4xx_problem(string method, string path, string? body, HttpStatusCode expected)
+    {
+        using var admin = app.CreateAdminClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        var response = await admin.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Lab_routes_are_for_admins()
+    {
+        var response = await app.CreateClient().PostAsJsonAsync("/api/lab/runs", new { seats = 1, buyers = 1 });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Lab_routes_do_not_exist_when_the_lab_is_off()
     {
         await using var plain = new BoxOfficeApp();
-        var eventId = await plain.CreateEventAsync(new { template = "a320" });
+        using var admin = plain.CreateAdminClient();
 
-        var response = await plain.CreateClient().PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = new[] { "Ada" }, mode = "naive" });
+        var response = await admin.PostAsJsonAsync("/api/lab/runs", new { seats = 1, buyers = 1 });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>Unknown fields are ignored by every JSON body, so an old lab client's <c>"mode"</c> books at the desk like any booking.</summary>
+    [Fact]
+    public async Task The_booking_route_ignores_a_lab_mode_and_books_at_the_desk()
+    {
+        var eventId = await app.CreateEventAsync(new { template = "a320" });
+
+        var response = await app.CreateClient().PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = new[] { "Ada" }, mode = "naive" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var admin = app.CreateAdminClient();
+        var audit = await admin.GetFromJsonAsync<EventAudit>($"/api/events/{eventId}/audit");
+        Assert.Equal((1, 0), (audit!.Counts["booked"], audit.Anomalies.Count));
     }
 }

@@ -36,39 +36,27 @@ public static class Rush
     }
 
     /// <summary>
-    /// The same rush against each strategy of the server's race lab (<c>Lab:Enabled=true</c>), one fresh
-    /// lab event per strategy, judged by what the database says afterwards.
+    /// The same rush against each strategy of the server's race lab (<c>Lab:Enabled=true</c>): the server plays
+    /// the buyers itself (<c>POST /api/lab/runs</c>) and judges each strategy by what its database says afterwards.
     /// </summary>
     public static async Task<Report[]> LabAsync(Target target, int seats, int users, CancellationToken cancellationToken)
     {
-        var reports = new List<Report>();
-        foreach (var mode in new[] { "naive", "occ", "lock", "desk" })
-        {
-            var eventId = await target.CreateLabEventAsync(seats, cancellationToken);
-            var outcome = await RunAsync(users, index => new { count = 1, names = new[] { $"Buyer {index}" }, mode }, target, eventId, cancellationToken);
-            LabResult result;
-            if (mode == "desk")
-            {
-                var audit = await target.AuditAsync(eventId, cancellationToken);
-                result = new LabResult(eventId, seats, outcome.Booked.Count, audit.Counts["booked"], await CountLostAsync(target, outcome.Booked, cancellationToken),
-                    audit.Anomalies.Count(a => a.Kind == "double_claim"), audit.Counts["available"]);
-            }
-            else
-            {
-                result = await target.LabResultAsync(eventId, cancellationToken);
-            }
-            reports.Add(new Report($"lab: {mode}")
-                .Add("told success", result.ToldSuccess)
-                .Add("seats claimed", result.SeatsClaimed)
-                .Add("lost updates", result.LostUpdates)
-                .Add("double-booked seats", result.DoubleBookedSeats)
-                .Add("unsold seats", result.UnsoldSeats)
-                .Add("refused", outcome.Conflicts)
-                .Add("errors", outcome.Errors)
-                .Add("wall time", Math.Round(outcome.Wall.TotalMilliseconds), "ms")
-                .Add("p99", Math.Round(outcome.Latencies.Percentile(99), 1), "ms"));
-        }
-        return [.. reports];
+        var run = await target.RunLabAsync(seats, users, cancellationToken);
+        if (run.Status != "done")
+            throw new InvalidOperationException($"The lab run {run.Id} ended {run.Status}: {run.Error}");
+        return [.. run.Results.Select(result => new Report($"lab: {result.Strategy}")
+            .Add("seats", run.Seats)
+            .Add("buyers", run.Buyers)
+            .Add("told success", result.ToldSuccess)
+            .Add("seats claimed", result.SeatsClaimed)
+            .Add("lost updates", result.LostUpdates)
+            .Add("double-booked seats", result.DoubleBookedSeats)
+            .Add("unsold seats", result.UnsoldSeats)
+            .Add("anomalies (audit)", result.AuditAnomalies)
+            .Add("refused", result.Refused)
+            .Add("errors", result.Errors)
+            .Add("wall time", result.WallMs, "ms")
+            .Add("p99", result.P99Ms, "ms"))];
     }
 
     public static async Task<Report> HotSeatAsync(Target target, int users, CancellationToken cancellationToken)

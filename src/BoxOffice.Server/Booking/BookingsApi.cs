@@ -2,7 +2,6 @@ using BoxOffice.Contracts;
 using BoxOffice.Server.Clients;
 using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
-using BoxOffice.Server.Lab;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -24,10 +23,8 @@ public static class BookingsApi
     }
 
     private static async Task<Results<Created<BookingResponse>, ValidationProblem, ProblemHttpResult>> Book(
-        string id, BookingRequest request, HttpContext http, EventDesks desks, [FromServices] RaceLab? lab, CancellationToken cancellationToken)
+        string id, BookingRequest request, HttpContext http, EventDesks desks, CancellationToken cancellationToken)
     {
-        if (request.Mode is { } mode && mode != "desk")
-            return await LabApi.BookAsync(lab, id, request, cancellationToken);
         var token = ManageTokens.NewToken();
         var (command, errors) = ToCommand(request, ManageTokens.NewReference(), ManageTokens.Hash(token), http.Buyer());
         if (command is null)

@@ -63,10 +63,14 @@ public static partial class EventsApi
         return TypedResults.Created($"/api/events/{definition.Id}", summary);
     }
 
-    private static async Task<Results<Ok<EventAudit>, ProblemHttpResult>> Audit(string id, IBookingStore store, EventDesks desks, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<EventAudit>, ProblemHttpResult>> Audit(string id, IBookingStore store, EventDesks desks, CancellationToken cancellationToken) =>
+        await AuditAsync(id, store, desks, cancellationToken) is { } audit ? TypedResults.Ok(audit) : EventNotFound(id);
+
+    /// <summary>The event's counts and broken invariants as the database has them; null when there is no such event.</summary>
+    internal static async Task<EventAudit?> AuditAsync(string id, IBookingStore store, EventDesks desks, CancellationToken cancellationToken)
     {
         if (!EventCatalog.IsValidId(id) || await store.AuditAsync(id, cancellationToken) is not { } audit)
-            return EventNotFound(id);
+            return null;
         var blocked = (await desks.DescribeAsync(id))?.BlockedSeats ?? 0;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal)
         {
@@ -78,7 +82,7 @@ public static partial class EventsApi
         var anomalies = audit.Anomalies.ToList();
         if (counts["available"] != audit.AvailableCount)
             anomalies.Add(new AuditAnomaly("count_drift", null, null, $"events.available_count is {audit.AvailableCount}, the seats say {counts["available"]}"));
-        return TypedResults.Ok(new EventAudit(id, audit.Version, counts, anomalies));
+        return new EventAudit(id, audit.Version, counts, anomalies);
     }
 
     private static (EventDefinition? Definition, string? LayoutJson, Dictionary<string, string[]> Errors) Validate(CreateEventRequest request)

@@ -15,7 +15,7 @@ namespace BoxOffice.Server.Lab;
 /// </remarks>
 public sealed class RaceLab(string connectionString, TimeSpan delay) : IDisposable
 {
-    public static readonly IReadOnlyList<string> Modes = ["naive", "occ", "lock", "desk"];
+    public static readonly IReadOnlyList<string> Strategies = ["naive", "occ", "lock", "desk"];
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
@@ -44,12 +44,12 @@ public sealed class RaceLab(string connectionString, TimeSpan delay) : IDisposab
     }
 
     /// <summary>One buyer, one seat, by the given strategy. Returns the seat the buyer was told is theirs, or null.</summary>
-    public Task<string?> BookAsync(string mode, string eventId, string holder, CancellationToken cancellationToken) => mode switch
+    public Task<string?> BookAsync(string strategy, string eventId, string holder, CancellationToken cancellationToken) => strategy switch
     {
         "naive" => NaiveAsync(eventId, holder, cancellationToken),
         "occ" => OptimisticAsync(eventId, holder, cancellationToken),
         "lock" => LockingAsync(eventId, holder, cancellationToken),
-        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown lab mode."),
+        _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "Unknown lab strategy."),
     };
 
     /// <summary>Find the first free seat, then claim it: between the two, someone else may claim it too.</summary>
@@ -112,8 +112,8 @@ public sealed class RaceLab(string connectionString, TimeSpan delay) : IDisposab
         }
     }
 
-    /// <summary>What really happened in a lab event: who was told success, and what the seat rows say.</summary>
-    public async Task<LabResult?> ResultAsync(string eventId, CancellationToken cancellationToken)
+    /// <summary>What really happened to a strategy's seats: who was told success, and what the seat rows say.</summary>
+    public async Task<LabTally> TallyAsync(string eventId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, """
@@ -127,11 +127,64 @@ public sealed class RaceLab(string connectionString, TimeSpan delay) : IDisposab
             """, eventId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        var seats = reader.GetInt32(0);
-        if (seats == 0)
-            return null;
         var claimed = reader.GetInt32(2);
-        return new LabResult(eventId, seats, reader.GetInt32(1), claimed, reader.GetInt32(3), reader.GetInt32(4), seats - claimed);
+        return new LabTally(reader.GetInt32(1), claimed, reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(0) - claimed);
+    }
+
+    public async Task StartRunAsync(LabRun run, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await WriteAsync(connection, """
+            INSERT INTO lab_runs (id, seats, buyers, status, started_at_ms) VALUES (@id, @seats, @buyers, 'running', @now)
+            """, cancellationToken, ("@id", run.Id), ("@seats", run.Seats), ("@buyers", run.Buyers), ("@now", nowMs));
+    }
+
+    public async Task AddResultAsync(string runId, int position, LabStrategyResult result, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await WriteAsync(connection, """
+            INSERT INTO lab_run_results (run_id, position, strategy, told_success, refused, errors, seats_claimed, lost_updates,
+              double_booked_seats, unsold_seats, audit_anomalies, wall_ms, p99_ms)
+            VALUES (@run, @position, @strategy, @told, @refused, @errors, @claimed, @lost, @doubles, @unsold, @anomalies, @wall, @p99)
+            """, cancellationToken, ("@run", runId), ("@position", position), ("@strategy", result.Strategy), ("@told", result.ToldSuccess),
+            ("@refused", result.Refused), ("@errors", result.Errors), ("@claimed", result.SeatsClaimed), ("@lost", result.LostUpdates),
+            ("@doubles", result.DoubleBookedSeats), ("@unsold", result.UnsoldSeats), ("@anomalies", result.AuditAnomalies),
+            ("@wall", result.WallMs), ("@p99", result.P99Ms));
+    }
+
+    /// <summary>Marks a run done or failed; with <paramref name="runId"/> null, every run still marked running (a process that stopped mid-run).</summary>
+    public async Task FinishRunAsync(string? runId, string status, string? error, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await WriteAsync(connection, """
+            UPDATE lab_runs SET status = @status, error = @error, finished_at_ms = @now
+            WHERE status = 'running' AND (@id IS NULL OR id = @id)
+            """, cancellationToken, ("@id", runId), ("@status", status), ("@error", error), ("@now", nowMs));
+    }
+
+    public async Task<LabRun?> LoadRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT seats, buyers, status, error FROM lab_runs WHERE id = @id;
+            SELECT strategy, told_success, refused, errors, seats_claimed, lost_updates, double_booked_seats, unsold_seats,
+              audit_anomalies, wall_ms, p99_ms
+            FROM lab_run_results WHERE run_id = @id ORDER BY position;
+            """;
+        command.Parameters.AddWithValue("@id", runId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        var (seats, buyers, status, error) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        await reader.NextResultAsync(cancellationToken);
+        var results = new List<LabStrategyResult>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            results.Add(new LabStrategyResult(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4),
+                reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt64(9), reader.GetDouble(10)));
+        }
+        return new LabRun(runId, seats, buyers, status, null, results, error);
     }
 
     public void Dispose() => _writeLock.Dispose();
@@ -146,12 +199,15 @@ public sealed class RaceLab(string connectionString, TimeSpan delay) : IDisposab
         return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetInt64(1)) : null;
     }
 
-    private async Task<int> WriteAsync(SqliteConnection connection, string sql, string eventId, (string Seat, long Version) read, string holder, CancellationToken cancellationToken)
+    private Task<int> WriteAsync(SqliteConnection connection, string sql, string eventId, (string Seat, long Version) read, string holder, CancellationToken cancellationToken) =>
+        WriteAsync(connection, sql, cancellationToken, ("@event", eventId), ("@seat", read.Seat), ("@version", read.Version), ("@holder", holder));
+
+    private async Task<int> WriteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(connection, sql, eventId);
-        command.Parameters.AddWithValue("@seat", read.Seat);
-        command.Parameters.AddWithValue("@version", read.Version);
-        command.Parameters.AddWithValue("@holder", holder);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -178,3 +234,6 @@ public sealed class RaceLab(string connectionString, TimeSpan delay) : IDisposab
         return connection;
     }
 }
+
+/// <summary>What the lab's tables say after one strategy's rush.</summary>
+public sealed record LabTally(int ToldSuccess, int SeatsClaimed, int LostUpdates, int DoubleBookedSeats, int UnsoldSeats);

@@ -1,5 +1,5 @@
-// Runs the race lab from the browser: one lab event per strategy, every buyer released at once.
-// Browsers open only a few connections per server, so the rush here is gentler than the load tool's.
+// Starts a race-lab run on the server and follows it over server-sent events: the server plays every
+// buyer, so the page sends two requests however large the rush.
 
 const form = document.getElementById("lab-form");
 const status = document.getElementById("lab-status");
@@ -7,8 +7,6 @@ const table = document.getElementById("lab-results");
 const rows = document.getElementById("lab-rows");
 const tokenInput = document.getElementById("lab-token");
 tokenInput.value = sessionStorage.getItem("boxoffice-admin-token") ?? "";
-
-const modes = ["naive", "occ", "lock", "desk"];
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -18,13 +16,17 @@ form.addEventListener("submit", async (event) => {
   const buyers = Number(document.getElementById("lab-buyers").value);
   form.querySelector("button").disabled = true;
   rows.replaceChildren();
-  table.hidden = false;
   try {
-    for (const mode of modes) {
-      status.textContent = `Running ${mode}…`;
-      rows.append(row(mode, await rush(mode, seats, buyers, token)));
-    }
-    status.textContent = "Done.";
+    const headers = { Authorization: `Bearer ${token}` };
+    const started = await fetch("/api/lab/runs", {
+      method: "POST",
+      headers: { ...headers, "Content-Type": "application/json" },
+      body: JSON.stringify({ seats, buyers }),
+    });
+    if (!started.ok) throw new Error(await refusal(started));
+    const run = await started.json();
+    show(run);
+    await follow(run.id, headers);
   } catch (error) {
     status.textContent = error.message;
   } finally {
@@ -32,53 +34,54 @@ form.addEventListener("submit", async (event) => {
   }
 });
 
-async function rush(mode, seats, buyers, token) {
-  const admin = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
-  const created = await fetch("/api/lab/events", { method: "POST", headers: admin, body: JSON.stringify({ seats }) });
-  if (!created.ok) throw new Error(created.status === 401 ? "The admin token was refused." : `Creating the lab event failed (${created.status}).`);
-  const { eventId } = await created.json();
-
-  const latencies = [];
-  let toldSuccess = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: buyers }, async (_, index) => {
-    const sent = performance.now();
-    const response = await fetch(`/api/events/${encodeURIComponent(eventId)}/bookings`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ count: 1, names: [`Buyer ${index}`], mode }),
-    });
-    if (response.status === 201) toldSuccess++;
-    latencies.push(performance.now() - sent);
-  }));
-  const wall = performance.now() - started;
-
-  const result = await verdict(mode, eventId, admin, toldSuccess);
-  latencies.sort((a, b) => a - b);
-  return { ...result, turnedAway: buyers - toldSuccess, wall, p99: latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)] };
+async function refusal(response) {
+  if (response.status === 401) return "The admin token was refused.";
+  const problem = await response.json().catch(() => null);
+  const details = problem?.errors ? Object.values(problem.errors).flat().join(" ") : problem?.detail;
+  return details || `The run could not start (${response.status}).`;
 }
 
-// The lab strategies are judged by the lab's tables; the desk by the audit of the real ones.
-async function verdict(mode, eventId, headers, toldSuccess) {
-  if (mode !== "desk") return (await fetch(`/api/lab/events/${encodeURIComponent(eventId)}`, { headers })).json();
-  const audit = await (await fetch(`/api/events/${encodeURIComponent(eventId)}/audit`, { headers })).json();
-  const doubles = audit.anomalies.filter((anomaly) => anomaly.kind === "double_claim").length;
-  const booked = audit.counts.booked;
-  return { toldSuccess, seatsClaimed: booked, lostUpdates: Math.max(0, toldSuccess - booked), doubleBookedSeats: doubles, unsoldSeats: audit.counts.available };
+// EventSource cannot send the admin token, so the stream is read with fetch.
+async function follow(id, headers) {
+  const response = await fetch(`/api/lab/runs/${encodeURIComponent(id)}/progress`, { headers });
+  if (!response.ok || !response.body) throw new Error(`Following the run failed (${response.status}).`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const data = buffer.slice(0, end).split("\n").filter((line) => line.startsWith("data:")).map((line) => line.slice(5).trim()).join("\n");
+      buffer = buffer.slice(end + 2);
+      if (data) show(JSON.parse(data));
+    }
+  }
 }
 
-function row(mode, result) {
+function show(run) {
+  status.textContent = run.status === "running"
+    ? `Running ${run.running ?? "…"}: ${run.buyers} buyers for ${run.seats} seats.`
+    : run.status === "done" ? "Done." : `The run failed: ${run.error}`;
+  table.hidden = run.results.length === 0;
+  rows.replaceChildren(...run.results.map(row));
+}
+
+function row(result) {
   const tr = document.createElement("tr");
   const cells = [
-    [mode, false],
+    [result.strategy, false],
     [result.toldSuccess, false],
     [result.seatsClaimed, false],
     [result.lostUpdates, result.lostUpdates > 0],
     [result.doubleBookedSeats, result.doubleBookedSeats > 0],
     // Unsold seats are a failure only when buyers were turned away while they were free.
-    [result.unsoldSeats, result.unsoldSeats > 0 && result.turnedAway > 0],
-    [`${Math.round(result.wall)} ms`, false],
-    [`${Math.round(result.p99)} ms`, false],
+    [result.unsoldSeats, result.unsoldSeats > 0 && result.refused > 0],
+    [result.refused, false],
+    [result.auditAnomalies, result.auditAnomalies > 0],
+    [`${result.wallMs} ms`, false],
+    [`${result.p99Ms} ms`, false],
   ];
   for (const [value, anomaly] of cells) {
     const cell = document.createElement(tr.children.length === 0 ? "th" : "td");
