@@ -74,6 +74,20 @@ public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
     }
 
     [Fact]
+    public async Task A_key_reused_on_another_event_is_refused_and_holds_nothing_there()
+    {
+        var first = await app.CreatePaidEventAsync();
+        var second = await app.CreatePaidEventAsync();
+        var key = Guid.NewGuid().ToString();
+        await CheckoutApp.CreateOrderAsync(_client, key, Order(first, "A5"));
+
+        var reused = await CheckoutApp.CreateOrderAsync(_client, key, Order(second, "A5"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Equal("available", await StatusOf(second, "A5"));
+    }
+
+    [Fact]
     public async Task A_retry_that_spells_a_name_in_another_unicode_form_is_the_same_order()
     {
         var eventId = await app.CreatePaidEventAsync();

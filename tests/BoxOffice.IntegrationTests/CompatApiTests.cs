@@ -160,6 +160,18 @@ public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Equal("available", map.Seats.Single(s => s.Label == "4D").Status);
     }
 
+    [Theory]
+    [InlineData("4D")]
+    [InlineData("42Q")]
+    public async Task Book_seat_on_a_paid_events_id_says_there_is_no_such_flight_never_that_the_seat_does_not_exist(string seat)
+    {
+        var eventId = await CreateApiEventAsync(price: 1500);
+
+        var answer = await BookSeat(eventId, $$"""{"seatNumber":"{{seat}}","name":"Ada"}""");
+
+        Assert.Equal((HttpStatusCode.NotFound, new CompatMessage($"There is no flight {eventId}.", 404)), answer);
+    }
+
     [Fact]
     public async Task A_strangers_name_on_book_seat_never_moves_an_api_booking()
     {

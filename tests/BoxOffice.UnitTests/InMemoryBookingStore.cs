@@ -121,6 +121,8 @@ internal sealed class InMemoryBookingStore : IBookingStore
     public Task<bool> IssueTicketAsync(string orderId, StoredTicket ticket, int number, bool last, long nowMs, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Desk tests issue no tickets.");
 
-    public Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Desk tests need no secrets.");
+    /// <summary>What <see cref="GetSecretAsync"/> answers; desk tests need no secrets.</summary>
+    public Func<string, Task<byte[]>> ReadSecret { get; set; } = _ => throw new NotSupportedException("Desk tests need no secrets.");
+
+    public Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken) => ReadSecret(name);
 }

@@ -44,8 +44,18 @@ public static partial class CheckoutExtensions
         return builder;
     }
 
+    /// <summary>Orders, the payment webhook, and the fake gateway behind the payment page.</summary>
+    public static IEndpointRouteBuilder MapCheckoutApi(this IEndpointRouteBuilder app)
+    {
+        ReportPaymentMode(app.ServiceProvider);
+        app.MapOrdersApi();
+        app.MapPaymentWebhook();
+        app.MapFakeGateway();
+        return app;
+    }
+
     /// <summary>Validates the <c>Payments</c> section now, before anything is served, and warns once about what an operator must know.</summary>
-    internal static void ReportPaymentMode(IServiceProvider services)
+    private static void ReportPaymentMode(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<PaymentsOptions>>().Value;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("BoxOffice.Payments");

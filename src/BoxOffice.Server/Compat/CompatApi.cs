@@ -74,7 +74,10 @@ public static class CompatApi
             BookResult.Booked booked => Message(StatusCodes.Status200OK, $"Seat {booked.Seats[0].Seat} booked successfully"),
             BookResult.Unavailable => Message(StatusCodes.Status409Conflict, $"Seat {seatNumber} is not available"),
             BookResult.LimitReached limit => Message(StatusCodes.Status409Conflict, limit.Detail),
-            _ => Message(StatusCodes.Status404NotFound, $"Seat {seatNumber} does not exist on flight {flightId}"),
+            BookResult.UnknownSeats => Message(StatusCodes.Status404NotFound, $"Seat {seatNumber} does not exist on flight {flightId}"),
+            // Flights are free and a paid event's desk refuses the tutorial's commands (it is "no flight" above),
+            // so nothing else can come back, and nothing else may be worded as a seat that does not exist.
+            _ => throw new InvalidOperationException($"Unexpected result {result}."),
         };
     }
 
