@@ -72,6 +72,10 @@ public sealed class DeskGrainCluster : IAsyncLifetime
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddMetrics();
             silo.Services.AddSingleton<BoxOfficeMetrics>();
+            silo.Services.AddSingleton<LocalDesks>();
+            silo.Services.AddSingleton<DesksReady>();
+            silo.Services.AddSingleton<EventDesks>();
+            silo.Services.Configure<DeskOptions>(options => options.IdleSeconds = 2);
             silo.Configure<GrainCollectionOptions>(options =>
             {
                 options.CollectionAge = TimeSpan.FromSeconds(2);
@@ -133,6 +137,27 @@ public class DeskGrainTests(DeskGrainCluster cluster) : IClassFixture<DeskGrainC
 
         Assert.IsType<BookResult.Unavailable>((await desk.Send<BookResult>(BookA1("Bob"))).Result);
         Assert.Equal("A1", booked.Seats[0].Seat);
+    }
+
+    [Fact]
+    public async Task A_desk_used_only_through_its_process_shortcut_is_not_collected_as_idle()
+    {
+        var eventId = await cluster.CreateEventAsync(rows: 10, seatsPerRow: 10);
+        var desks = ((InProcessSiloHandle)cluster.Cluster.Primary!).SiloHost.Services.GetRequiredService<EventDesks>();
+        Assert.IsType<BookResult.Booked>(await desks.SendAsync(eventId, BestOne(0)));
+        var local = ((InProcessSiloHandle)cluster.Cluster.Primary!).SiloHost.Services.GetRequiredService<LocalDesks>();
+        Assert.True(local.TryFind(eventId, out var desk));
+
+        // Four idle periods of bookings that never touch the grain: it stays, with the same desk.
+        for (var i = 1; i <= 40; i++)
+        {
+            Assert.IsType<BookResult.Booked>(await desks.SendAsync(eventId, BestOne(i)));
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(local.TryFind(eventId, out var still));
+        Assert.Same(desk, still);
+        Assert.Single(await cluster.HostsOfAsync(eventId));
     }
 
     [Fact]

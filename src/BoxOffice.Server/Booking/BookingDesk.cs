@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Events;
@@ -35,6 +36,9 @@ public sealed partial class BookingDesk
     private SeatMap _map;
     private bool _stale;
     private int _queued;
+    private long _lastActiveTimestamp;
+    // Encoded reads per kind, each valid while no batch has committed since; read and written from any thread.
+    private readonly ConcurrentDictionary<Type, VersionedBytes> _reads = new();
 
     public BookingDesk(SeatMap map, IBookingStore store, TimeProvider time, ILogger logger, BoxOfficeMetrics? metrics = null)
     {
@@ -44,6 +48,7 @@ public sealed partial class BookingDesk
         _store = store;
         _time = time;
         _logger = logger;
+        _lastActiveTimestamp = time.GetTimestamp();
         Completion = Task.Run(RunAsync);
     }
 
@@ -70,6 +75,15 @@ public sealed partial class BookingDesk
     public long Version => Volatile.Read(ref _map).Version;
 
     public Task Completion { get; }
+
+    /// <summary>How long since the desk last handled a command, however it reached the desk.</summary>
+    public TimeSpan IdleFor => _time.GetElapsedTime(Interlocked.Read(ref _lastActiveTimestamp));
+
+    /// <summary>A read's encoding if one was made at the committed version, which a newer commit makes stale.</summary>
+    public VersionedBytes? CachedRead(DeskRead read) =>
+        _reads.TryGetValue(read.GetType(), out var cached) && cached.Version == Version ? cached : null;
+
+    public void CacheRead(DeskRead read, VersionedBytes bytes) => _reads[read.GetType()] = bytes;
 
     /// <summary>Queues a command; <paramref name="reply"/> completes once its batch has committed.</summary>
     public EnqueueResult TryEnqueue<TResult>(DeskCommand<TResult> command, out Task<TResult> reply) where TResult : class
@@ -105,6 +119,7 @@ public sealed partial class BookingDesk
                 Interlocked.Decrement(ref _queued);
                 (work.IsRead ? reads : writes).Add(work);
             }
+            Interlocked.Exchange(ref _lastActiveTimestamp, _time.GetTimestamp());
             await HandleAsync(reads, writes);
             reads.Clear();
             writes.Clear();

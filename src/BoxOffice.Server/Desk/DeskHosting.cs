@@ -84,6 +84,7 @@ public static class DeskHosting
         builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
         builder.Services.AddSingleton<DesksReady>();
         builder.Services.AddHealthChecks().AddCheck<DesksReady>("desks");
+        builder.Services.AddSingleton<LocalDesks>();
         builder.Services.AddSingleton<EventDesks>();
         builder.Services.AddSingleton<EventWatches>();
         builder.Services.AddExceptionHandler<DeskUnavailableHandler>();

@@ -1,6 +1,7 @@
 using BoxOffice.Server.Booking;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
 
@@ -22,11 +23,11 @@ namespace BoxOffice.Server.Desk;
 [PreferLocalPlacement]
 // The relay is disposed when the activation deactivates, which is an activation's end of life.
 #pragma warning disable CA1001
-internal sealed partial class EventDeskGrain(IBookingStore store, TimeProvider time, ILogger<EventDeskGrain> logger, BoxOfficeMetrics metrics)
+internal sealed partial class EventDeskGrain(
+    IBookingStore store, LocalDesks local, IOptions<DeskOptions> options, TimeProvider time, ILogger<EventDeskGrain> logger, BoxOfficeMetrics metrics)
     : Grain, IEventDesk
 #pragma warning restore CA1001
 {
-    private readonly Dictionary<Type, VersionedBytes> _reads = [];
     private BookingDesk? _desk;
     private Task<BookingDesk?>? _loading;
     private DeskRelay? _relay;
@@ -64,14 +65,11 @@ internal sealed partial class EventDeskGrain(IBookingStore store, TimeProvider t
     public async Task<DeskAnswer<VersionedBytes>> Read(DeskRead read)
     {
         // A cached encoding is of committed state; a newer version means a batch committed since, so it is made again.
-        if (_desk is { } desk && desk.Definition.Tutorial == read.Tutorial
-            && _reads.TryGetValue(read.GetType(), out var cached) && cached.Version == desk.Version)
-        {
+        if (_desk is { } desk && desk.Definition.Tutorial == read.Tutorial && desk.CachedRead(read) is { } cached)
             return new DeskAnswer<VersionedBytes>(DeskOutcome.Done, cached);
-        }
         var answer = await Send(read);
         if (answer.Result is { } bytes)
-            _reads[read.GetType()] = bytes;
+            _desk!.CacheRead(read, bytes);
         return answer;
     }
 
@@ -127,7 +125,9 @@ internal sealed partial class EventDeskGrain(IBookingStore store, TimeProvider t
     {
         if (_desk is not { } desk)
             return;
-        // Commands already queued are decided and committed before the activation goes, so no caller is left waiting.
+        // Commands already queued are decided and committed before the activation goes, so no caller is left waiting;
+        // callers in this process that still hold the desk find it retired and come through the grain again.
+        local.Unregister(desk);
         desk.Retire();
         await desk.Completion.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         _relay?.Dispose();
@@ -151,6 +151,8 @@ internal sealed partial class EventDeskGrain(IBookingStore store, TimeProvider t
             {
                 _desk = desk;
                 _relay = new DeskRelay(desk.Feed, desk.Version, time, logger);
+                local.Register(desk);
+                KeepAliveWhileUsedLocally(desk);
                 metrics.DesksActive.Add(1);
             }
             return _desk;
@@ -160,6 +162,22 @@ internal sealed partial class EventDeskGrain(IBookingStore store, TimeProvider t
             if (_desk is null)
                 _loading = null;
         }
+    }
+
+    /// <summary>
+    /// Calls that reach the desk directly (<see cref="LocalDesks"/>) are not calls to the grain, which Orleans would
+    /// otherwise collect as idle while its desk is busy; a timer that does not itself count as use keeps it.
+    /// </summary>
+    private void KeepAliveWhileUsedLocally(BookingDesk desk)
+    {
+        var idle = TimeSpan.FromSeconds(options.Value.IdleSeconds);
+        var every = TimeSpan.FromSeconds(Math.Clamp(options.Value.IdleSeconds / 4.0, 1, 60));
+        this.RegisterGrainTimer(() =>
+        {
+            if (desk.IdleFor < every)
+                DelayDeactivation(idle);
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(every, every) { KeepAlive = false });
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Desk of event {EventId} deactivated: {Reason}")]

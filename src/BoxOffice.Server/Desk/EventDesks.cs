@@ -7,18 +7,18 @@ namespace BoxOffice.Server.Desk;
 /// busy, its database failed, or its process died and it has not yet moved) becomes a
 /// <see cref="DeskUnavailableException"/>, which the API answers with 503 and <c>Retry-After</c>, never a hang.
 /// </summary>
-public sealed class EventDesks(IGrainFactory grains, DesksReady ready)
+public sealed class EventDesks(IGrainFactory grains, DesksReady ready, LocalDesks local)
 {
     /// <summary>Waits, bounded, until this process's silo has started: routes and workers start alongside it.</summary>
     public Task ReadyAsync() => ready.Ready.IsCompleted ? Task.CompletedTask : ready.Ready.WaitAsync(DesksReady.StartTimeout);
 
     /// <summary>The committed answer; null when the event does not exist, or is a tutorial flight and the command is not from the tutorial's routes, or the other way round.</summary>
     public async Task<TResult?> SendAsync<TResult>(string eventId, DeskCommand<TResult> command) where TResult : class =>
-        Unwrap(eventId, await CallAsync(eventId, desk => desk.Send(command)));
+        Unwrap(eventId, await LocallyAsync(eventId, command) ?? await CallAsync(eventId, desk => desk.Send(command)));
 
     /// <summary>An encoded read of the committed seats; null as for <see cref="SendAsync"/>.</summary>
     public async Task<byte[]?> ReadAsync(string eventId, DeskRead read) =>
-        Unwrap(eventId, await CallAsync(eventId, desk => desk.Read(read)))?.Bytes;
+        Unwrap(eventId, await LocallyAsync(eventId, read) ?? await CallAsync(eventId, desk => desk.Read(read)))?.Bytes;
 
     /// <summary>
     /// For the tutorial's routes, which create a flight on first use: <c>Exists</c> is false only when no event
@@ -26,14 +26,16 @@ public sealed class EventDesks(IGrainFactory grains, DesksReady ready)
     /// </summary>
     public async Task<(bool Exists, TResult? Result)> SendToFlightAsync<TResult>(string flightId, DeskCommand<TResult> command) where TResult : class
     {
-        var answer = await CallAsync(flightId, desk => desk.Send(command with { Tutorial = true }));
+        var tutorial = command with { Tutorial = true };
+        var answer = await LocallyAsync(flightId, tutorial) ?? await CallAsync(flightId, desk => desk.Send(tutorial));
         return (answer.Outcome != DeskOutcome.NoSuchEvent, Unwrap(flightId, answer));
     }
 
     /// <inheritdoc cref="SendToFlightAsync"/>
     public async Task<(bool Exists, byte[]? Result)> ReadFlightAsync(string flightId, DeskRead read)
     {
-        var answer = await CallAsync(flightId, desk => desk.Read(read with { Tutorial = true }));
+        var tutorial = read with { Tutorial = true };
+        var answer = await LocallyAsync(flightId, tutorial) ?? await CallAsync(flightId, desk => desk.Read(tutorial));
         return (answer.Outcome != DeskOutcome.NoSuchEvent, Unwrap(flightId, answer)?.Bytes);
     }
 
@@ -47,6 +49,30 @@ public sealed class EventDesks(IGrainFactory grains, DesksReady ready)
     });
 
     internal IEventDesk Desk(string eventId) => grains.GetGrain<IEventDesk>(eventId);
+
+    /// <summary>The answer of the event's desk if it is active in this process; null to go through its grain.</summary>
+    private async Task<DeskAnswer<TResult>?> LocallyAsync<TResult>(string eventId, DeskCommand<TResult> command) where TResult : class
+    {
+        if (!local.TryFind(eventId, out var desk))
+            return null;
+        if (command is DeskRead read && desk.Definition.Tutorial == read.Tutorial && desk.CachedRead(read) is { } cached)
+            return new DeskAnswer<TResult>(DeskOutcome.Done, (TResult)(object)cached);
+        switch (desk.TryEnqueue(command, out var reply))
+        {
+            case EnqueueResult.Accepted:
+                var result = await reply;
+                if (command is DeskRead cacheable && result is VersionedBytes bytes)
+                    desk.CacheRead(cacheable, bytes);
+                return new DeskAnswer<TResult>(DeskOutcome.Done, result);
+            case EnqueueResult.NotThisKind:
+                return new DeskAnswer<TResult>(DeskOutcome.OtherKind, null);
+            case EnqueueResult.Overloaded:
+                return new DeskAnswer<TResult>(DeskOutcome.Busy, null, $"Event {eventId} has too many requests waiting.");
+            default:
+                // Retired: the grain is deactivating; the grain call reaches the next activation.
+                return null;
+        }
+    }
 
     private async Task<T> CallAsync<T>(string eventId, Func<IEventDesk, Task<T>> call)
     {
