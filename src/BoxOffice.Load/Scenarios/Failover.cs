@@ -42,12 +42,14 @@ public static class Failover
             {
                 try
                 {
+                    // Only a request sent after the kill shows the event served again: one sent before may be answered by the victim.
+                    var sentAfterKill = Volatile.Read(ref killedAt) != 0;
                     using var response = await client.PostAsJsonAsync($"/api/events/{eventId}/bookings",
                         new { count = 1, names = new[] { $"Buyer {Interlocked.Increment(ref next)}" } }, stop.Token);
                     if (response.StatusCode == HttpStatusCode.Created)
                     {
                         acknowledged.Add((await response.Content.ReadFromJsonAsync<BookingResponse>(stop.Token))!);
-                        if (worker % clients.Length != 0 && Volatile.Read(ref killedAt) != 0)
+                        if (worker % clients.Length != 0 && sentAfterKill)
                             Interlocked.CompareExchange(ref movedAt, Stopwatch.GetTimestamp(), 0);
                     }
                     else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
