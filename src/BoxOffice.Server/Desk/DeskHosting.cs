@@ -33,7 +33,7 @@ public static class DeskHosting
         builder.UseOrleans(silo =>
         {
             var address = IPAddress.Parse(cluster.AdvertisedAddress);
-            // Port 0 asks for a free port now, so that any number of servers share a host without configuration.
+            // Port 0 picks a free port now, so that any number of servers share a host without configuration.
             var siloPort = cluster.SiloPort == 0 ? FreePort(address) : cluster.SiloPort;
             silo.Configure<ClusterOptions>(options =>
             {
@@ -91,11 +91,29 @@ public static class DeskHosting
         return builder;
     }
 
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (32768 and up on Linux). Ports from that range are what
+    /// other programs, test harnesses among them, take as "free" a moment before they bind; a silo port drawn
+    /// from it raced them, and a server failed to bind its HTTP address. Drawn at random, so servers started
+    /// together rarely try the same one; the port is checked free, and Orleans binds it soon after.
+    /// </summary>
     private static int FreePort(IPAddress address)
     {
-        using var listener = new TcpListener(address, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(address, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: draw again.
+            }
+        }
+        throw new InvalidOperationException("No free silo port between 20000 and 32000; set Cluster:SiloPort.");
     }
 }
 
