@@ -1,4 +1,5 @@
 using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 

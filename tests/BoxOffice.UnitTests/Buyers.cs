@@ -1,4 +1,4 @@
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 
 namespace BoxOffice.UnitTests;
 

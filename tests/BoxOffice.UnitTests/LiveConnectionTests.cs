@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using BoxOffice.Contracts;
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Compat;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Live;

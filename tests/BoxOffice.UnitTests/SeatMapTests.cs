@@ -1,4 +1,4 @@
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 

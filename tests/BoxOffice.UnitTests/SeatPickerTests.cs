@@ -1,4 +1,4 @@
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
 
 namespace BoxOffice.UnitTests;

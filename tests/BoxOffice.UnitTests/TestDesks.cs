@@ -1,4 +1,4 @@
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 

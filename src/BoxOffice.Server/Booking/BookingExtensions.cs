@@ -1,5 +1,6 @@
 using BoxOffice.Server.Events;
 
+
 namespace BoxOffice.Server.Booking;
 
 public static class BookingExtensions

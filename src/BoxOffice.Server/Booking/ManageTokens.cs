@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
+
 namespace BoxOffice.Server.Booking;
 
 /// <summary>

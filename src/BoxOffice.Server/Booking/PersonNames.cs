@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
+
 namespace BoxOffice.Server.Booking;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using BoxOffice.Contracts;
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Storage;
 
 namespace BoxOffice.Server.Checkout;

@@ -22,7 +22,7 @@ public sealed class DeskOrder
     /// <summary>Seat indexes with the name on each, in the order the buyer asked for them.</summary>
     public required IReadOnlyList<(int Seat, string Name)> Seats { get; init; }
 
-    /// <summary>Only <see cref="Booking.SeatMap.SetState"/> moves it, so the map's count of open orders per client stays right.</summary>
+    /// <summary>Only <see cref="Desk.SeatMap.SetState"/> moves it, so the map's count of open orders per client stays right.</summary>
     public required OrderState State { get; set; }
 
     /// <summary>The client that placed the order; null for orders from before per-client caps.</summary>

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using BoxOffice.Server.Storage;
 using BoxOffice.Contracts;
-using BoxOffice.Server.Booking;
 using BoxOffice.Server.Desk;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

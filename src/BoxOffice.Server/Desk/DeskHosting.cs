@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
-using BoxOffice.Server.Booking;
 using BoxOffice.Server.Live;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;

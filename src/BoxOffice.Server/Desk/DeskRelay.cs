@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using BoxOffice.Server.Booking;
 
 namespace BoxOffice.Server.Desk;
 

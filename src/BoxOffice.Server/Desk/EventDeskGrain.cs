@@ -1,4 +1,3 @@
-using BoxOffice.Server.Booking;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using BoxOffice.Server.Booking;
 
 namespace BoxOffice.Server.Desk;
 

@@ -1,6 +1,5 @@
 using BoxOffice.Contracts;
 using Orleans.Concurrency;
-using BoxOffice.Server.Booking;
 
 namespace BoxOffice.Server.Desk;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using BoxOffice.Server.Booking;
 
 namespace BoxOffice.Server.Desk;
 

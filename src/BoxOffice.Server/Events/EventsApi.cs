@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Admin;
-using BoxOffice.Server.Booking;
 using BoxOffice.Server.Clients;
 using BoxOffice.Server.Desk;
 using BoxOffice.Server.Storage;

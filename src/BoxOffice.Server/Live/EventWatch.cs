@@ -1,4 +1,3 @@
-using BoxOffice.Server.Booking;
 using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
 

@@ -1,4 +1,3 @@
-using BoxOffice.Server.Booking;
 using BoxOffice.Server.Desk;
 
 namespace BoxOffice.Server.Live;

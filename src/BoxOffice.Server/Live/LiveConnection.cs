@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 
 namespace BoxOffice.Server.Live;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using BoxOffice.Contracts;
-using BoxOffice.Server.Booking;
+using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
 
 namespace BoxOffice.Server.Live;

@@ -1,6 +1,6 @@
 using BoxOffice.Server.Events;
 
-namespace BoxOffice.Server.Booking;
+namespace BoxOffice.Server.Desk;
 
 /// <summary>
 /// Chooses seats for "best N" requests. It runs inside the desk's single writer, so concurrent

@@ -1,4 +1,4 @@
-namespace BoxOffice.Server.Booking;
+namespace BoxOffice.Server.Desk;
 
 /// <summary>The seats one committed batch changed, moving the event from one version to the next.</summary>
 [GenerateSerializer, Immutable]

@@ -1,4 +1,4 @@
-namespace BoxOffice.Server.Booking;
+namespace BoxOffice.Server.Desk;
 
 /// <summary>
 /// Who is asking the desk for seats, and how much that client may tie up on one event. The desk checks

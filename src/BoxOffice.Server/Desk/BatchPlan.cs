@@ -2,7 +2,7 @@ using BoxOffice.Contracts;
 using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Storage;
 
-namespace BoxOffice.Server.Booking;
+namespace BoxOffice.Server.Desk;
 
 /// <summary>One seat's new state, as the change feed carries it. The occupant never leaves the server except through the tutorial routes.</summary>
 [GenerateSerializer, Immutable]

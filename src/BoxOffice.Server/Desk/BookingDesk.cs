@@ -4,7 +4,7 @@ using BoxOffice.Server.Checkout;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Storage;
 
-namespace BoxOffice.Server.Booking;
+namespace BoxOffice.Server.Desk;
 
 public enum EnqueueResult
 {

@@ -1,4 +1,4 @@
-namespace BoxOffice.Server.Booking;
+namespace BoxOffice.Server.Desk;
 
 /// <summary>Turns a request into seat indexes against the seat map, or says why it cannot: shared by bookings and orders.</summary>
 public static class SeatSelection
