@@ -33,6 +33,7 @@ public static class Hosting
         // environment, so one handler turns them into problem+json with their own status code.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestHandler>();
+        builder.Services.AddExceptionHandler<DeskUnavailableHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.ConfigureHttpJsonOptions(json =>

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using BoxOffice.Server.Live;
 using BoxOffice.Server.Storage;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 
@@ -16,7 +15,7 @@ public static class DeskHosting
     /// in-memory membership; on PostgreSQL the processes that share the database find each other through its
     /// membership tables and form one cluster, in which every event's desk is active on exactly one process.
     /// </summary>
-    public static WebApplicationBuilder AddDesks(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddDesks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DeskOptions>().BindConfiguration(DeskOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ClusteringOptions>().BindConfiguration(ClusteringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -86,7 +85,6 @@ public static class DeskHosting
         builder.Services.AddSingleton<LocalDesks>();
         builder.Services.AddSingleton<EventDesks>();
         builder.Services.AddSingleton<EventWatches>();
-        builder.Services.AddExceptionHandler<DeskUnavailableHandler>();
         return builder;
     }
 
@@ -181,21 +179,4 @@ public sealed class ClusteringOptions
     /// <summary>A call to a desk that takes longer is answered 503 rather than left hanging (Orleans' own default).</summary>
     [Range(1, 600)]
     public int CallTimeoutSeconds { get; set; } = 30;
-}
-
-/// <summary>The database or the cluster could not give a durable answer: tell the caller to retry rather than report a bug.</summary>
-internal sealed class DeskUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
-    {
-        if (exception is not DeskUnavailableException unavailable)
-            return false;
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = "1";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Title = "Try again", Detail = unavailable.Message, Status = StatusCodes.Status503ServiceUnavailable },
-        });
-    }
 }
