@@ -151,32 +151,43 @@ public sealed class LiveSocketLimitsTests : IAsyncDisposable
         var handshake = $"GET /api/events/broken/live HTTP/1.1\r\nHost: {Server.Address.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
             $"Sec-WebSocket-Key: {Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))}\r\nSec-WebSocket-Version: 13\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(handshake));
+        // The upgrade is read before the bad frame goes out: a server that drops the socket resets it, and a reset
+        // can discard an answer the client had not read yet.
+        Assert.StartsWith("HTTP/1.1 101", await ReadHeadersAsync(stream), StringComparison.Ordinal);
         // A masked two-byte text frame with reserved bits set, which no extension here allows: a protocol error.
         await stream.WriteAsync(new byte[] { 0b1011_0001, 0x82, 0, 0, 0, 0, (byte)'h', (byte)'i' });
 
-        var answer = await ReadUntilClosedAsync(stream);
+        await ReadUntilClosedAsync(stream);
 
-        Assert.StartsWith("HTTP/1.1 101", answer, StringComparison.Ordinal);
         (await BookAsync(client, "broken", "1A")).EnsureSuccessStatusCode();
         Assert.Equal("booked", (await watcher.ReadUntilBookedAsync(version, 1)).Statuses["1A"]);
     }
 
-    /// <summary>Everything the server sends until it closes the connection; fails if it keeps it open.</summary>
-    private static async Task<string> ReadUntilClosedAsync(NetworkStream stream)
+    /// <summary>The response's status line and headers, up to the blank line that ends them.</summary>
+    private static async Task<string> ReadHeadersAsync(NetworkStream stream)
     {
         using var timeout = new CancellationTokenSource(Patience);
-        using var received = new MemoryStream();
+        var received = new StringBuilder();
+        var one = new byte[1];
+        while (!received.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one, timeout.Token) == 1)
+            received.Append((char)one[0]);
+        return received.ToString();
+    }
+
+    /// <summary>Reads whatever the server sends until it closes the connection; fails if it keeps it open.</summary>
+    private static async Task ReadUntilClosedAsync(NetworkStream stream)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
         var buffer = new byte[4096];
         try
         {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
-                received.Write(buffer, 0, read);
+            while (await stream.ReadAsync(buffer, timeout.Token) > 0)
+            {
+            }
         }
         catch (IOException)
         {
             // A reset is a close too.
         }
-        return Encoding.ASCII.GetString(received.ToArray());
     }
 }
