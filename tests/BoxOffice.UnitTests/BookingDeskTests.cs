@@ -198,6 +198,33 @@ public sealed class BookingDeskTests : IAsyncDisposable
         Assert.Equal(40, replies.OfType<BookResult.NotEnough>().Count());
     }
 
+    [Fact]
+    public async Task A_read_is_encoded_once_per_committed_version()
+    {
+        var desk = (await _desks.FindAsync("F1"))!;
+        var read = new CountedRead();
+
+        var first = (await desk.AskAsync(read))!.Result;
+        var again = (await desk.AskAsync(read))!.Result;
+        await Send(Book("1A", "Ada"));
+        var after = (await desk.AskAsync(read))!.Result;
+
+        Assert.Same(first, again);
+        Assert.Equal((0L, 1L), (first!.Version, after!.Version));
+        Assert.Equal(2, CountedRead.Encodings);
+    }
+
+    private sealed record CountedRead : DeskRead
+    {
+        public static int Encodings { get; private set; }
+
+        protected override byte[] Encode(SeatMap map)
+        {
+            Encodings++;
+            return [(byte)map.Version];
+        }
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));

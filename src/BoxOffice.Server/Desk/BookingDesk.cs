@@ -79,11 +79,43 @@ public sealed partial class BookingDesk
     /// <summary>How long since the desk last handled a command, however it reached the desk.</summary>
     public TimeSpan IdleFor => _time.GetElapsedTime(Interlocked.Read(ref _lastActiveTimestamp));
 
-    /// <summary>A read's encoding if one was made at the committed version, which a newer commit makes stale.</summary>
-    public VersionedBytes? CachedRead(DeskRead read) =>
-        _reads.TryGetValue(read.GetType(), out var cached) && cached.Version == Version ? cached : null;
-
-    public void CacheRead(DeskRead read, VersionedBytes bytes) => _reads[read.GetType()] = bytes;
+    /// <summary>
+    /// Decides the command and answers after its commit, as its grain answers a call; a read is answered from its
+    /// encoding at the committed version when there is one. Null when the desk is retiring: the caller goes
+    /// through the grain again, which reaches the next activation.
+    /// </summary>
+    public async Task<DeskAnswer<TResult>?> AskAsync<TResult>(DeskCommand<TResult> command) where TResult : class
+    {
+        var read = command as DeskRead;
+        // A cached encoding is of committed state; a newer version means a batch committed since, so it is made again.
+        if (read is not null && command.Tutorial == Definition.Tutorial
+            && _reads.TryGetValue(read.GetType(), out var cached) && cached.Version == Version)
+        {
+            return new DeskAnswer<TResult>(DeskOutcome.Done, (TResult)(object)cached);
+        }
+        switch (TryEnqueue(command, out var reply))
+        {
+            case EnqueueResult.Accepted:
+                TResult result;
+                try
+                {
+                    result = await reply;
+                }
+                catch (DeskUnavailableException unavailable)
+                {
+                    return new DeskAnswer<TResult>(DeskOutcome.Unavailable, null, unavailable.Message);
+                }
+                if (read is not null)
+                    _reads[read.GetType()] = (VersionedBytes)(object)result;
+                return new DeskAnswer<TResult>(DeskOutcome.Done, result);
+            case EnqueueResult.NotThisKind:
+                return new DeskAnswer<TResult>(DeskOutcome.OtherKind, null);
+            case EnqueueResult.Overloaded:
+                return new DeskAnswer<TResult>(DeskOutcome.Busy, null, $"Event {Definition.Id} has too many requests waiting.");
+            default:
+                return null;
+        }
+    }
 
     /// <summary>Queues a command; <paramref name="reply"/> completes once its batch has committed.</summary>
     public EnqueueResult TryEnqueue<TResult>(DeskCommand<TResult> command, out Task<TResult> reply) where TResult : class

@@ -41,35 +41,8 @@ internal sealed partial class EventDeskGrain(
                 DeactivateOnIdle();
             return new DeskAnswer<TResult>(DeskOutcome.NoSuchEvent, null);
         }
-        switch (desk.TryEnqueue(command, out var reply))
-        {
-            case EnqueueResult.Accepted:
-                try
-                {
-                    return new DeskAnswer<TResult>(DeskOutcome.Done, await reply);
-                }
-                catch (DeskUnavailableException unavailable)
-                {
-                    return new DeskAnswer<TResult>(DeskOutcome.Unavailable, null, unavailable.Message);
-                }
-            case EnqueueResult.NotThisKind:
-                return new DeskAnswer<TResult>(DeskOutcome.OtherKind, null);
-            case EnqueueResult.Overloaded:
-                return new DeskAnswer<TResult>(DeskOutcome.Busy, null, $"Event {desk.Definition.Id} has too many requests waiting.");
-            default:
-                return new DeskAnswer<TResult>(DeskOutcome.Busy, null, $"Event {desk.Definition.Id} is moving to another desk.");
-        }
-    }
-
-    public async Task<DeskAnswer<VersionedBytes>> Read(DeskRead read)
-    {
-        // A cached encoding is of committed state; a newer version means a batch committed since, so it is made again.
-        if (_desk is { } desk && desk.Definition.Tutorial == read.Tutorial && desk.CachedRead(read) is { } cached)
-            return new DeskAnswer<VersionedBytes>(DeskOutcome.Done, cached);
-        var answer = await Send(read);
-        if (answer.Result is { } bytes)
-            _desk!.CacheRead(read, bytes);
-        return answer;
+        return await desk.AskAsync(command)
+            ?? new DeskAnswer<TResult>(DeskOutcome.Busy, null, $"Event {desk.Definition.Id} is moving to another desk.");
     }
 
     public async Task<EventFacts?> Describe()

@@ -17,7 +17,7 @@ public sealed class EventDesks(IGrainFactory grains, DesksReady ready, LocalDesk
 
     /// <summary>An encoded read of the committed seats; null as for <see cref="SendAsync"/>.</summary>
     public async Task<byte[]?> ReadAsync(string eventId, DeskRead read) =>
-        Unwrap(eventId, await LocallyAsync(eventId, read) ?? await CallAsync(eventId, desk => desk.Read(read)))?.Bytes;
+        Unwrap(eventId, await LocallyAsync(eventId, read) ?? await CallAsync(eventId, desk => desk.Send(read)))?.Bytes;
 
     /// <summary>
     /// For the tutorial's routes, which create a flight on first use: <c>Exists</c> is false only when no event
@@ -34,7 +34,7 @@ public sealed class EventDesks(IGrainFactory grains, DesksReady ready, LocalDesk
     public async Task<(bool Exists, byte[]? Result)> ReadFlightAsync(string flightId, DeskRead read)
     {
         var tutorial = read with { Tutorial = true };
-        var answer = await LocallyAsync(flightId, tutorial) ?? await CallAsync(flightId, desk => desk.Read(tutorial));
+        var answer = await LocallyAsync(flightId, tutorial) ?? await CallAsync(flightId, desk => desk.Send(tutorial));
         return (answer.Outcome != DeskOutcome.NoSuchEvent, Unwrap(flightId, answer)?.Bytes);
     }
 
@@ -50,28 +50,8 @@ public sealed class EventDesks(IGrainFactory grains, DesksReady ready, LocalDesk
     internal IEventDesk Desk(string eventId) => grains.GetGrain<IEventDesk>(eventId);
 
     /// <summary>The answer of the event's desk if it is active in this process; null to go through its grain.</summary>
-    private async Task<DeskAnswer<TResult>?> LocallyAsync<TResult>(string eventId, DeskCommand<TResult> command) where TResult : class
-    {
-        if (!local.TryFind(eventId, out var desk))
-            return null;
-        if (command is DeskRead read && desk.Definition.Tutorial == read.Tutorial && desk.CachedRead(read) is { } cached)
-            return new DeskAnswer<TResult>(DeskOutcome.Done, (TResult)(object)cached);
-        switch (desk.TryEnqueue(command, out var reply))
-        {
-            case EnqueueResult.Accepted:
-                var result = await reply;
-                if (command is DeskRead cacheable && result is VersionedBytes bytes)
-                    desk.CacheRead(cacheable, bytes);
-                return new DeskAnswer<TResult>(DeskOutcome.Done, result);
-            case EnqueueResult.NotThisKind:
-                return new DeskAnswer<TResult>(DeskOutcome.OtherKind, null);
-            case EnqueueResult.Overloaded:
-                return new DeskAnswer<TResult>(DeskOutcome.Busy, null, $"Event {eventId} has too many requests waiting.");
-            default:
-                // Retired: the grain is deactivating; the grain call reaches the next activation.
-                return null;
-        }
-    }
+    private Task<DeskAnswer<TResult>?> LocallyAsync<TResult>(string eventId, DeskCommand<TResult> command) where TResult : class =>
+        local.TryFind(eventId, out var desk) ? desk.AskAsync(command) : Task.FromResult<DeskAnswer<TResult>?>(null);
 
     private async Task<T> CallAsync<T>(string eventId, Func<IEventDesk, Task<T>> call)
     {

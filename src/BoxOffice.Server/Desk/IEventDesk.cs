@@ -9,11 +9,11 @@ namespace BoxOffice.Server.Desk;
 /// </summary>
 public interface IEventDesk : IGrainWithStringKey
 {
-    /// <summary>Decides the command in the event's single writer and answers after its batch has committed.</summary>
+    /// <summary>
+    /// Decides the command in the event's single writer and answers after its batch has committed; a
+    /// <see cref="DeskRead"/> from a cached encoding while no batch has committed since it was made.
+    /// </summary>
     Task<DeskAnswer<TResult>> Send<TResult>(DeskCommand<TResult> command) where TResult : class;
-
-    /// <summary>Answers a read from a cached encoding while no batch has committed since it was made.</summary>
-    Task<DeskAnswer<VersionedBytes>> Read(DeskRead read);
 
     /// <summary>What routes need to know about the event, without touching its seats; null when there is no such event.</summary>
     Task<EventFacts?> Describe();
