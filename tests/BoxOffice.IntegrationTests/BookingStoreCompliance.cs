@@ -353,9 +353,14 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
         await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 2, new TransitionOrder(orderId, OrderState.AwaitingPayment, OrderState.Paid, false))));
         Assert.Contains(await Store.DueOrdersAsync(0, CancellationToken.None), due => due.OrderId == orderId && due.State == OrderState.Paid);
 
-        Assert.True(await Store.IssueTicketAsync(orderId, new StoredTicket("T1" + orderId, "1A", "Ada"), 1, last: false, 3_000, CancellationToken.None));
-        Assert.False(await Store.IssueTicketAsync(orderId, new StoredTicket("T9" + orderId, "1A", "Ada"), 1, last: false, 3_000, CancellationToken.None));
-        Assert.True(await Store.IssueTicketAsync(orderId, new StoredTicket("T2" + orderId, "1B", "Bob"), 2, last: true, 3_000, CancellationToken.None));
+        await CommitAsync(Batch(id, 2, new IssueTicket(orderId, new StoredTicket("T1" + orderId, "1A", "Ada"), 1)));
+        // The count is a compare-and-set: the same ticket number again is refused, and so is its batch.
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 3, new IssueTicket(orderId, new StoredTicket("T9" + orderId, "1A", "Ada"), 1))));
+        await CommitAsync(Batch(id, 3,
+            new IssueTicket(orderId, new StoredTicket("T2" + orderId, "1B", "Bob"), 2),
+            new TransitionOrder(orderId, OrderState.Paid, OrderState.Ticketed, false)));
+        // Tickets are issued only while the order is paid.
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 4, new IssueTicket(orderId, new StoredTicket("T3" + orderId, "1B", "Bob"), 3))));
 
         var order = (await Store.GetOrderAsync(orderId, CancellationToken.None))!;
         Assert.Equal((OrderState.Ticketed, 2, 2), (order.State, order.TicketsIssued, order.TicketsTotal));

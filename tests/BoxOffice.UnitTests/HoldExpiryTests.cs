@@ -78,8 +78,27 @@ public sealed class HoldExpiryTests : IAsyncDisposable
         Assert.Equal((OrderState.Paid, false, false), Outcome(onTime));
         Assert.Equal((OrderState.Expired, true, false), Outcome(late));
         Assert.Equal((OrderState.Expired, true, true), Outcome(again));
-        Assert.Equal("A1", Assert.IsType<PaymentResult.Settled>(onTime).Seats.Single().Seat);
         Assert.Equal("baaaaaaa", await Statuses());
+    }
+
+    [Fact]
+    public async Task Tickets_are_issued_one_per_step_and_the_last_moves_the_order_to_ticketed()
+    {
+        await Hold("k1", "A1", "A2");
+        await _desks.SendAsync("show", new ApplyPayment("ord-k1", "paid"));
+
+        var first = await _desks.SendAsync("show", new IssueNextTicket("ord-k1", "CODE1"));
+        var second = await _desks.SendAsync("show", new IssueNextTicket("ord-k1", "CODE2"));
+        var third = await _desks.SendAsync("show", new IssueNextTicket("ord-k1", "CODE3"));
+        var decline = await _desks.SendAsync("show", new ApplyPayment("ord-k1", "failed"));
+
+        Assert.Equal(new TicketProgress(OrderState.Paid, 1, 2), first);
+        Assert.Equal(new TicketProgress(OrderState.Ticketed, 2, 2), second);
+        Assert.Equal(new TicketProgress(OrderState.Ticketed, 2, 2), third);
+        Assert.Equal(new PaymentResult.Illegal(OrderState.Ticketed), decline);
+        var issued = _store.Commits.SelectMany(c => c.Writes).OfType<IssueTicket>().ToArray();
+        Assert.Equal([("A1", 1, "CODE1"), ("A2", 2, "CODE2")], issued.Select(t => (t.Ticket.Seat, t.Number, t.Ticket.Code)));
+        Assert.Contains(_store.Commits[^1].Writes, w => w is TransitionOrder { From: OrderState.Paid, To: OrderState.Ticketed });
     }
 
     private static (OrderState, bool, bool) Outcome(PaymentResult? result) =>

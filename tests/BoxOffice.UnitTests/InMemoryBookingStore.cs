@@ -118,9 +118,6 @@ internal sealed class InMemoryBookingStore : IBookingStore
     public Task<IReadOnlyList<DueOrder>> DueOrdersAsync(long nowMs, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Desk tests have no recovery worker.");
 
-    public Task<bool> IssueTicketAsync(string orderId, StoredTicket ticket, int number, bool last, long nowMs, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Desk tests issue no tickets.");
-
     /// <summary>What <see cref="GetSecretAsync"/> answers; desk tests need no secrets.</summary>
     public Func<string, Task<byte[]>> ReadSecret { get; set; } = _ => throw new NotSupportedException("Desk tests need no secrets.");
 

@@ -63,12 +63,9 @@ public sealed record HoldSeatsForOrder(SeatWish Wish, NewOrder Order, Buyer Buye
 [GenerateSerializer, Immutable]
 public abstract record PaymentResult
 {
-    /// <summary>
-    /// The order is now in <c>State</c>. <c>Repeated</c>: this outcome was applied before, so nothing
-    /// changed this time. <c>Seats</c> are the order's seats and names, for the tickets of a paid order.
-    /// </summary>
+    /// <summary>The order is now in <c>State</c>. <c>Repeated</c>: this outcome was applied before, so nothing changed this time.</summary>
     [GenerateSerializer, Immutable]
-    public sealed record Settled(OrderState State, bool RefundDue, bool Repeated, IReadOnlyList<BookedSeat> Seats) : PaymentResult;
+    public sealed record Settled(OrderState State, bool RefundDue, bool Repeated) : PaymentResult;
 
     [GenerateSerializer, Immutable]
     public sealed record Illegal(OrderState State) : PaymentResult;
@@ -86,7 +83,7 @@ public sealed record ApplyPayment(string OrderId, string Status) : DeskCommand<P
     {
         var order = Find(map, OrderId);
         if (order.PaymentsReceived.Contains(Status))
-            return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: true, SeatsOf(map, order));
+            return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: true);
         return Apply(map, plan, order, Status);
     }
 
@@ -107,11 +104,8 @@ public sealed record ApplyPayment(string OrderId, string Status) : DeskCommand<P
         plan.Add(new RecordPayment(order.PaymentId, status));
         plan.Transition(map, order, trigger);
         order.PaymentsReceived.Add(status);
-        return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: false, SeatsOf(map, order));
+        return new PaymentResult.Settled(order.State, order.RefundDue, Repeated: false);
     }
-
-    private static BookedSeat[] SeatsOf(SeatMap map, DeskOrder order) =>
-        order.Seats.Select(seat => new BookedSeat(map.Layout.Seats[seat.Seat].Label, seat.Name)).ToArray();
 }
 
 /// <summary>
@@ -143,5 +137,31 @@ public sealed record ExpireOrder(string OrderId) : DeskCommand<string>
         if (map.FindOrder(OrderId) is { State: OrderState.AwaitingPayment } order && order.ExpiresAtMs <= map.NowMs)
             plan.Transition(map, order, OrderTrigger.DeadlinePassed);
         return OrderId;
+    }
+}
+
+/// <summary>How far an order's tickets are: the issuer goes on while the order is still paid and some are missing.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TicketProgress(OrderState State, int Issued, int Total);
+
+/// <summary>
+/// Issues a paid order's next ticket, one durable step per ticket, under <paramref name="Code"/>. The last one moves
+/// the order to ticketed through the state machine, in the same commit. The desk numbers the tickets; the store's
+/// compare-and-set on the order's count stops a second activation from issuing the same one.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record IssueNextTicket(string OrderId, string Code) : DeskCommand<TicketProgress>
+{
+    internal override TicketProgress Decide(SeatMap map, BatchPlan plan)
+    {
+        var order = ApplyPayment.Find(map, OrderId);
+        if (order.State != OrderState.Paid || order.TicketsIssued >= order.Seats.Count)
+            return new TicketProgress(order.State, order.TicketsIssued, order.Seats.Count);
+        var (seat, name) = order.Seats[order.TicketsIssued];
+        plan.Add(new IssueTicket(OrderId, new StoredTicket(Code, map.Layout.Seats[seat].Label, name), order.TicketsIssued + 1));
+        order.TicketsIssued++;
+        if (order.TicketsIssued == order.Seats.Count)
+            plan.Transition(map, order, OrderTrigger.TicketsIssued);
+        return new TicketProgress(order.State, order.TicketsIssued, order.Seats.Count);
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class CheckoutRecovery(
         await Parallel.ForEachAsync(due, cancellationToken, async (order, token) =>
         {
             if (order.State == OrderState.Paid)
-                tickets.Enqueue(order.OrderId);
+                tickets.Enqueue(order.OrderId, order.EventId);
             else
                 await desks.SendAsync(order.EventId, new ExpireOrder(order.OrderId));
         });

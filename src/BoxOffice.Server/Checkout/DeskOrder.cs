@@ -30,6 +30,9 @@ public sealed class DeskOrder
 
     public bool RefundDue { get; set; }
 
+    /// <summary>Tickets issued so far, one per seat in the order of <see cref="Seats"/>.</summary>
+    public int TicketsIssued { get; set; }
+
     /// <summary>Webhook outcomes already applied ("paid", "failed"): a repeated delivery changes nothing.</summary>
     public HashSet<string> PaymentsReceived { get; init; } = new(StringComparer.Ordinal);
 }
@@ -47,6 +50,7 @@ public static class StoredOrderExtensions
         Seats = order.Seats.Select(seat => (layout.TryGetIndex(seat.Seat, out var index) ? index : -1, seat.Name)).Where(seat => seat.Item1 >= 0).ToArray(),
         State = order.State,
         RefundDue = order.RefundDue,
+        TicketsIssued = order.TicketsIssued,
         PaymentsReceived = new HashSet<string>(order.PaymentsReceived, StringComparer.Ordinal),
         ClientKey = order.ClientKey,
     };

@@ -97,9 +97,9 @@ public sealed record PaymentSettlement(PaymentRoutes Payments, EventDesks Desks,
         var result = await Desks.SendAsync(order.EventId, command);
         switch (result)
         {
-            case PaymentResult.Settled(var state, var refundDue, _, var seats):
+            case PaymentResult.Settled(var state, var refundDue, _):
                 if (state == OrderState.Paid)
-                    Tickets.Enqueue(order.OrderId, seats);
+                    Tickets.Enqueue(order.OrderId, order.EventId);
                 Payments.Forget(paymentId);
                 return TypedResults.Ok(new WebhookAnswer(order.OrderId, OrderStates.Name(state), refundDue));
             case PaymentResult.Illegal illegal:

@@ -72,19 +72,11 @@ public abstract class BookingStore : IBookingStore, IAsyncDisposable
             for (var i = 0; i < writes.Count; i++)
             {
                 if (affected[i] != 1)
-                    throw new StoreConflictException($"{writes[i].What} did not find the row it expected in event {batch.EventId}.");
+                {
+                    var what = writes[i].Write?.ToString() ?? $"Moving on from version {batch.FromVersion}";
+                    throw new StoreConflictException($"{what} did not find the row it expected in event {batch.EventId}.");
+                }
             }
-        });
-
-    public Task<bool> IssueTicketAsync(string orderId, StoredTicket ticket, int number, bool last, long nowMs, CancellationToken cancellationToken) =>
-        WriteAsync(async transaction =>
-        {
-            // The count is the compare-and-set: a second issuer of the same ticket finds it moved on.
-            if (await transaction.ExecuteAsync(new Statement(CountTicket, ("@order", orderId), ("@number", number), ("@last", last), ("@now", nowMs))) != 1)
-                return false;
-            await transaction.ExecuteAsync(new Statement(InsertTicket,
-                ("@code", ticket.Code), ("@order", orderId), ("@seat", ticket.Seat), ("@name", ticket.Name), ("@now", nowMs)));
-            return true;
         });
 
     public async Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken)
@@ -201,19 +193,23 @@ public abstract class BookingStore : IBookingStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// The batch as statements that must each affect exactly one row, with what each one was for. The version
-    /// compare-and-set comes first: on PostgreSQL a batch racing another process's for the same event waits on
-    /// the event's row, then finds the version moved.
+    /// The batch as statements that must each affect exactly one row, with the write each one is for (none for
+    /// the version's). The version compare-and-set comes first: on PostgreSQL a batch racing another process's
+    /// for the same event waits on the event's row, then finds the version moved.
     /// </summary>
-    private static List<(Statement Statement, string What)> Plan(CommitBatch batch)
+    private static List<(Statement Statement, StoreWrite? Write)> Plan(CommitBatch batch)
     {
-        var plan = new List<(Statement, string)>
+        var plan = new List<(Statement, StoreWrite?)>
         {
-            (new Statement(AdvanceVersion, ("@event", batch.EventId), ("@from", batch.FromVersion), ("@to", batch.ToVersion), ("@delta", batch.AvailableDelta)),
-             $"Moving on from version {batch.FromVersion}"),
+            (new Statement(AdvanceVersion, ("@event", batch.EventId), ("@from", batch.FromVersion), ("@to", batch.ToVersion), ("@delta", batch.AvailableDelta)), null),
         };
         foreach (var write in batch.Writes)
-            plan.AddRange(Statements(batch, write).Select(statement => (statement, write.ToString())));
+        {
+            // The write describes itself only if a statement fails: a record's ToString for every write of
+            // every commit showed up in the booking path's profile.
+            foreach (var statement in Statements(batch, write))
+                plan.Add((statement, write));
+        }
         return plan;
     }
 
@@ -243,6 +239,11 @@ public abstract class BookingStore : IBookingStore, IAsyncDisposable
                 ("@refund", transition.RefundDue), ("@now", batch.NowMs)),
         ],
         RecordPayment payment => [new(InsertPayment, ("@payment", payment.PaymentId), ("@status", payment.Status), ("@now", batch.NowMs))],
+        IssueTicket issue =>
+        [
+            new(CountTicket, ("@order", issue.OrderId), ("@number", issue.Number), ("@now", batch.NowMs)),
+            new(InsertTicket, ("@code", issue.Ticket.Code), ("@order", issue.OrderId), ("@seat", issue.Ticket.Seat), ("@name", issue.Ticket.Name), ("@now", batch.NowMs)),
+        ],
         _ => throw new ArgumentOutOfRangeException(nameof(write), write, "Unknown store write."),
     };
 
@@ -326,7 +327,7 @@ public abstract class BookingStore : IBookingStore, IAsyncDisposable
         """;
 
     private const string CountTicket = """
-        UPDATE orders SET tickets_issued = @number, state = CASE WHEN @last THEN 'ticketed' ELSE state END, updated_at_ms = @now
+        UPDATE orders SET tickets_issued = @number, updated_at_ms = @now
         WHERE order_id = @order AND state = 'paid' AND tickets_issued = @number - 1
         """;
 

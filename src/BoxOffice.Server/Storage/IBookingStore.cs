@@ -47,11 +47,6 @@ public interface IBookingStore
     /// <summary>Unpaid orders past their deadline, and paid orders not yet ticketed.</summary>
     Task<IReadOnlyList<DueOrder>> DueOrdersAsync(long nowMs, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Issues ticket number <paramref name="number"/> of a paid order, as a compare-and-set on the count
-    /// issued so far; the last one moves the order to ticketed. False, changing nothing, if it was already issued.
-    /// </summary>
-    Task<bool> IssueTicketAsync(string orderId, StoredTicket ticket, int number, bool last, long nowMs, CancellationToken cancellationToken);
 
     /// <summary>A random secret generated once per database and kept in it, so it survives restarts.</summary>
     Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken);
@@ -175,6 +170,9 @@ public sealed record ConfirmSeat(string Seat, string OrderId) : StoreWrite;
 
 /// <summary>A compare-and-set on the order's state: it fails, and the batch with it, unless the order is still <c>From</c>.</summary>
 public sealed record TransitionOrder(string OrderId, OrderState From, OrderState To, bool RefundDue) : StoreWrite;
+
+/// <summary>The order's ticket number <c>Number</c>: a compare-and-set on the count issued so far, and a unique code.</summary>
+public sealed record IssueTicket(string OrderId, StoredTicket Ticket, int Number) : StoreWrite;
 
 /// <summary>A webhook outcome applied once: the key (payment, status) refuses a second row.</summary>
 public sealed record RecordPayment(string PaymentId, string Status) : StoreWrite;
