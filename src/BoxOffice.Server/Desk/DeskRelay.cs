@@ -85,6 +85,12 @@ internal sealed partial class DeskRelay : IFeedSubscriber, IDisposable
             bool complete;
             lock (_gate)
             {
+                if (_watchers.Count == 0)
+                {
+                    // Nobody to tell: skip ahead. A watcher added later starts from its snapshot and fills any gap itself.
+                    _forwarded = _feed.Version;
+                    continue;
+                }
                 complete = _feed.TryReadSince(_forwarded, deltas);
                 _forwarded = complete ? deltas.Count > 0 ? deltas[^1].ToVersion : _forwarded : _feed.Version;
             }
