@@ -41,7 +41,7 @@ public static class MetricsApi
 {
     public static WebApplicationBuilder AddMetricsApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section);
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Server.Admin;
 
@@ -18,9 +19,9 @@ public static class AdminApi
     /// Kills this process on the spot, as a power cut would: no graceful shutdown, no flushing. For
     /// trying recovery by hand; it only works with <c>Admin:AllowCrash=true</c>.
     /// </summary>
-    private static ProblemHttpResult Crash(IConfiguration configuration)
+    private static ProblemHttpResult Crash(IOptions<AdminOptions> options)
     {
-        if (!configuration.GetValue("Admin:AllowCrash", false))
+        if (!options.Value.AllowCrash)
             return TypedResults.Problem(title: "Crashing is off", detail: "Start the server with Admin:AllowCrash=true to allow it.", statusCode: StatusCodes.Status403Forbidden);
         Process.GetCurrentProcess().Kill();
         return TypedResults.Problem(title: "Still alive", statusCode: StatusCodes.Status500InternalServerError);

@@ -1,8 +1,27 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using BoxOffice.Server.Clients;
+using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Server.Admin;
+
+public sealed class AdminOptions : IValidatableObject
+{
+    public const string Section = "Admin";
+
+    /// <summary>The bearer token of admin routes; generated and logged once at start when unset or blank.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Allows <c>POST /api/admin/crash</c>, for trying recovery by hand.</summary>
+    public bool AllowCrash { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(Token) && Token.Length < AdminToken.MinLength)
+            yield return new ValidationResult($"Admin:Token must be at least {AdminToken.MinLength} characters; leave it unset to have one generated.", [nameof(Token)]);
+    }
+}
 
 /// <summary>The bearer token admin routes require: <c>Admin:Token</c>, or one generated and logged once at start.</summary>
 public sealed class AdminToken
@@ -12,12 +31,7 @@ public sealed class AdminToken
 
     private readonly byte[] _expected;
 
-    public AdminToken(string token)
-    {
-        if (token.Length < MinLength)
-            throw new InvalidOperationException($"Admin:Token must be at least {MinLength} characters; leave it unset to have one generated.");
-        _expected = Encoding.UTF8.GetBytes(token);
-    }
+    public AdminToken(string token) => _expected = Encoding.UTF8.GetBytes(token);
 
     public bool Matches(string? authorization)
     {
@@ -33,9 +47,10 @@ public static partial class AdminExtensions
 {
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(services =>
         {
-            var configured = services.GetRequiredService<IConfiguration>()["Admin:Token"];
+            var configured = services.GetRequiredService<IOptions<AdminOptions>>().Value.Token;
             if (!string.IsNullOrWhiteSpace(configured))
                 return new AdminToken(configured);
             var generated = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

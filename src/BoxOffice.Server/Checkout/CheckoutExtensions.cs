@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
@@ -5,13 +6,18 @@ namespace BoxOffice.Server.Checkout;
 
 public sealed class CheckoutOptions
 {
+    public const string Section = "Checkout";
+
     /// <summary>How long seats wait for payment.</summary>
+    [Range(10, 86_400)]
     public int HoldSeconds { get; set; } = 600;
 
     /// <summary>How often the recovery worker looks for due orders.</summary>
+    [Range(1, 3_600)]
     public int SweepSeconds { get; set; } = 1;
 
     /// <summary>A pause before each ticket, to make the durable steps visible in demos; 0 in production.</summary>
+    [Range(0, 60_000)]
     public int TicketStepMs { get; set; }
 }
 
@@ -19,7 +25,7 @@ public static partial class CheckoutExtensions
 {
     public static WebApplicationBuilder AddCheckout(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<CheckoutOptions>(builder.Configuration.GetSection("Checkout"));
+        builder.Services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Generated once, so every options instance of this run agrees on it.
         var generatedSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         builder.Services.AddOptions<PaymentsOptions>()

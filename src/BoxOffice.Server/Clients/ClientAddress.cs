@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Server.Clients;
 
@@ -16,19 +18,15 @@ public static class ClientAddress
 
     public static WebApplicationBuilder AddClientAddress(this WebApplicationBuilder builder)
     {
-        var proxies = builder.Configuration.GetSection("Clients:KnownProxies").Get<string[]>() ?? [];
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        builder.Services.AddOptions<ClientsOptions>().BindConfiguration(ClientsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ClientsOptions>>((options, clients) =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // ASP.NET Core trusts loopback by default; behind no proxy that would let any local process pose as anyone.
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
-            foreach (var proxy in proxies)
-            {
-                if (!IPAddress.TryParse(proxy, out var address))
-                    throw new InvalidOperationException($"Clients:KnownProxies has '{proxy}', which is not an IP address.");
-                options.KnownProxies.Add(address);
-            }
+            foreach (var proxy in clients.Value.KnownProxies)
+                options.KnownProxies.Add(IPAddress.Parse(proxy));
         });
         return builder;
     }
@@ -39,7 +37,7 @@ public static class ClientAddress
     /// </summary>
     public static WebApplication UseClientAddress(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value.KnownProxies.Count > 0)
+        if (app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value.KnownProxies.Count > 0)
             app.UseForwardedHeaders();
         return app;
     }
@@ -62,4 +60,16 @@ public static class ClientAddress
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes) + "/64";
     }
+}
+
+public sealed class ClientsOptions : IValidatableObject
+{
+    public const string Section = "Clients";
+
+    /// <summary>Proxies (IP addresses) whose <c>X-Forwarded-For</c> names the client.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        KnownProxies.Where(proxy => !IPAddress.TryParse(proxy, out _))
+            .Select(proxy => new ValidationResult($"Clients:KnownProxies has '{proxy}', which is not an IP address.", [nameof(KnownProxies)]));
 }

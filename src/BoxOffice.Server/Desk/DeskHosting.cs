@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using BoxOffice.Server.Live;
 using BoxOffice.Server.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace BoxOffice.Server.Desk;
@@ -19,13 +20,13 @@ public static class DeskHosting
     {
         builder.Services.AddOptions<DeskOptions>().BindConfiguration(DeskOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ClusteringOptions>().BindConfiguration(ClusteringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        var desks = builder.Configuration.GetSection(DeskOptions.Section).Get<DeskOptions>() ?? new DeskOptions();
-        var cluster = builder.Configuration.GetSection(ClusteringOptions.Section).Get<ClusteringOptions>() ?? new ClusteringOptions();
+        var desks = builder.Configuration.Read<DeskOptions>(DeskOptions.Section);
+        var cluster = builder.Configuration.Read<ClusteringOptions>(ClusteringOptions.Section);
         var onPostgres = cluster.Membership switch
         {
             ClusterMembership.Postgres => true,
             ClusterMembership.Localhost => false,
-            _ => StorageExtensions.IsPostgres(builder.Configuration),
+            _ => builder.Configuration.Read<StorageOptions>(StorageOptions.Section).IsPostgres,
         };
 
         builder.UseOrleans(silo =>
@@ -43,7 +44,7 @@ public static class DeskHosting
                 // Orleans reads its membership queries from our own migration's orleansquery table.
                 silo.UseAdoNetClustering(options => options.Invariant = "Npgsql");
                 silo.Services.AddOptions<AdoNetClusteringSiloOptions>()
-                    .Configure<IConfiguration>((options, configuration) => options.ConnectionString = configuration.GetConnectionString("BoxOffice"));
+                    .Configure<IOptions<StorageOptions>>((options, storage) => options.ConnectionString = storage.Value.ConnectionString);
                 silo.ConfigureEndpoints(address, siloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
             }
             else

@@ -16,18 +16,15 @@ public static partial class LabApi
     public static WebApplicationBuilder AddLab(this WebApplicationBuilder builder)
     {
         // The lab's strategies are written for SQLite's single writer; on PostgreSQL it stays off (MapLabApi says so).
-        if (!builder.Configuration.GetValue($"{LabOptions.Section}:Enabled", false) || StorageExtensions.IsPostgres(builder.Configuration))
+        if (!builder.Configuration.Read<LabOptions>(LabOptions.Section).Enabled || builder.Configuration.Read<StorageOptions>(StorageOptions.Section).IsPostgres)
             return builder;
         builder.Services.AddOptions<LabOptions>()
             .BindConfiguration(LabOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(services =>
-        {
-            var configuration = services.GetRequiredService<IConfiguration>();
-            var connectionString = configuration.GetConnectionString("BoxOffice") ?? StorageExtensions.DefaultConnectionString;
-            return new RaceLab(connectionString, TimeSpan.FromMilliseconds(services.GetRequiredService<IOptions<LabOptions>>().Value.DelayMs));
-        });
+        builder.Services.AddSingleton(services => new RaceLab(
+            services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString,
+            TimeSpan.FromMilliseconds(services.GetRequiredService<IOptions<LabOptions>>().Value.DelayMs)));
         builder.Services.AddSingleton<LabRuns>();
         return builder;
     }
@@ -36,8 +33,7 @@ public static partial class LabApi
     {
         if (app.ServiceProvider.GetService<LabRuns>() is null)
         {
-            var configuration = app.ServiceProvider.GetRequiredService<IConfiguration>();
-            if (configuration.GetValue($"{LabOptions.Section}:Enabled", false))
+            if (app.ServiceProvider.GetRequiredService<IConfiguration>().Read<LabOptions>(LabOptions.Section).Enabled)
                 LogLabNeedsSqlite(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<RaceLab>());
             return app;
         }
