@@ -333,6 +333,21 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
         new(orderId, key, "request-hash", "buyer@example.com", TokenHash, "pay_" + orderId, 2500L * tickets, "EUR", expiresAtMs, tickets);
 
     [Fact]
+    public async Task An_idempotency_key_of_another_events_order_is_refused_for_good()
+    {
+        var first = await NewEventAsync();
+        var second = await NewEventAsync();
+        var (key, orderId) = ("key-" + NewReference(), "ord_" + NewReference());
+        await CommitAsync(Batch(first, 0, new InsertOrder(Order(orderId, key, 99_000, 1)), new HoldSeat("1A", orderId, "Ada")));
+
+        var refused = await Assert.ThrowsAsync<StoreConflictException>(() =>
+            CommitAsync(Batch(second, 0, new InsertOrder(Order("ord_" + NewReference(), key, 99_000, 1)))));
+
+        Assert.Equal(StoreRefusal.IdempotencyKeyTaken, refused.Refusal);
+        Assert.Equal(0, (await LoadAsync(second)).Event.Version);
+    }
+
+    [Fact]
     public async Task An_order_moves_through_hold_payment_and_tickets_each_step_once()
     {
         var id = await NewEventAsync();

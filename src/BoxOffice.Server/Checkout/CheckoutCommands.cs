@@ -16,6 +16,10 @@ public abstract record HoldResult
 
     [GenerateSerializer, Immutable]
     public sealed record Refused(BookResult Reason) : HoldResult;
+
+    /// <summary>An order of another event has the idempotency key, so this request cannot be the one that made it.</summary>
+    [GenerateSerializer, Immutable]
+    public sealed record KeyUsedElsewhere : HoldResult;
 }
 
 /// <summary>What the buyer asked for: named seats, or the best <c>Names.Count</c> seats.</summary>
@@ -58,6 +62,10 @@ public sealed record HoldSeatsForOrder(SeatWish Wish, NewOrder Order, Buyer Buye
         });
         return new HoldResult.Held(row, held.Select(h => new BookedSeat(map.Layout.Seats[h.seat].Label, h.Item2)).ToArray());
     }
+
+    /// <summary>The desk knows the keys of its own event's orders; the unique index finds a key another event used.</summary>
+    internal override HoldResult? Refused(StoreRefusal refusal) =>
+        refusal == StoreRefusal.IdempotencyKeyTaken ? new HoldResult.KeyUsedElsewhere() : null;
 }
 
 [GenerateSerializer, Immutable]

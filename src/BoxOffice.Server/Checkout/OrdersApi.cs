@@ -47,24 +47,14 @@ public static class OrdersApi
         var expiresAt = services.Time.GetUtcNow().AddSeconds(services.Options.Value.HoldSeconds);
         var order = new NewOrder(orderId, idempotencyKey!, requestHash, request.Email!.Trim(), ManageTokens.Hash(token), paymentId, 0, "", expiresAt.ToUnixTimeMilliseconds(), 0);
 
-        HoldResult? result;
-        try
-        {
-            // The desk knows every key used on its event; the unique index catches a key reused on another.
-            result = await services.Desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order, http.HttpContext.Buyer()));
-        }
-        catch (DeskUnavailableException)
-        {
-            var earlier = await services.Store.FindOrderByKeyAsync(idempotencyKey!, cancellationToken);
-            if (earlier is null)
-                throw;
-            result = new HoldResult.Existing(earlier.OrderId, earlier.RequestHash);
-        }
+        var result = await services.Desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order, http.HttpContext.Buyer()));
         switch (result)
         {
             case null:
                 return EventsApi.EventNotFound(request.EventId!);
+            // The request names its event, so a key used on another event was used for a different request.
             case HoldResult.Existing existing when existing.RequestHash != requestHash:
+            case HoldResult.KeyUsedElsewhere:
                 return TypedResults.Problem(
                     title: "Idempotency-Key reused",
                     detail: "This Idempotency-Key was used for a different request; use a new key for a new order.",

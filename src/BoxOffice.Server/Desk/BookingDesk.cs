@@ -247,6 +247,8 @@ public sealed partial class BookingDesk
                 {
                     if (await LostRaceAsync(error) && ++races < MaxLostRaces)
                         continue;
+                    if (error is StoreConflictException { Refusal: not StoreRefusal.None } refused && write.TryRefuse(refused.Refusal))
+                        break;
                     if (error is StoreConflictException && ++refusals < AttemptsAlone)
                         continue;
                     write.Fail(new DeskUnavailableException($"Event {Definition.Id} could not commit the request.", error));
@@ -324,6 +326,9 @@ internal abstract class DeskWork
     public abstract void Acknowledge();
 
     public abstract void Fail(Exception error);
+
+    /// <summary>Answers a write the database refused for good, if the command has an answer for that; nothing was committed.</summary>
+    public abstract bool TryRefuse(StoreRefusal refusal);
 }
 
 internal sealed class DeskWork<TResult>(DeskCommand<TResult> command) : DeskWork where TResult : class
@@ -341,6 +346,8 @@ internal sealed class DeskWork<TResult>(DeskCommand<TResult> command) : DeskWork
         _reply.TrySetResult(_outcome ?? throw new InvalidOperationException("A command was acknowledged before it was staged."));
 
     public override void Fail(Exception error) => _reply.TrySetException(error);
+
+    public override bool TryRefuse(StoreRefusal refusal) => command.Refused(refusal) is { } answer && _reply.TrySetResult(answer);
 }
 
 /// <summary>The desk could not reach a durable answer (the database failed, or the event's desk is moving); the caller should try again.</summary>

@@ -1,4 +1,5 @@
 using BoxOffice.Contracts;
+using BoxOffice.Server.Storage;
 
 namespace BoxOffice.Server.Desk;
 
@@ -25,6 +26,9 @@ public abstract record DeskCommand
 public abstract record DeskCommand<TResult> : DeskCommand where TResult : class
 {
     internal abstract TResult Decide(SeatMap map, BatchPlan plan);
+
+    /// <summary>The answer to a write the database refused for good (see <see cref="StoreRefusal"/>); null if the command has none.</summary>
+    internal virtual TResult? Refused(StoreRefusal refusal) => null;
 }
 
 /// <summary>A question about the committed seat map, answered as bytes the caller sends as they are; the grain caches them per version.</summary>

@@ -47,6 +47,8 @@ public abstract class BookingStore : IBookingStore, IAsyncDisposable
     /// <summary>Whether the database refused a write (a unique key, say) in a way that means the desk's view was stale.</summary>
     private protected abstract bool IsConflict(Exception error);
 
+    /// <summary>Whether the write broke the unique index of orders' idempotency keys.</summary>
+    private protected abstract bool IsIdempotencyKeyTaken(Exception error);
 
     /// <summary>The <c>booking_seats</c> column that orders a booking's seats as they were claimed.</summary>
     private protected abstract string ClaimOrder { get; }
@@ -158,9 +160,13 @@ public abstract class BookingStore : IBookingStore, IAsyncDisposable
                 catch (Exception error)
                 {
                     await transaction.RollbackToSavepointAsync();
-                    pending.Error = error is not StoreConflictException && IsConflict(error)
-                        ? new StoreConflictException($"The database refused the write: {error.Message}")
-                        : error;
+                    pending.Error = error switch
+                    {
+                        StoreConflictException => error,
+                        _ when IsIdempotencyKeyTaken(error) => new StoreConflictException("An order of another event has this idempotency key.", StoreRefusal.IdempotencyKeyTaken),
+                        _ when IsConflict(error) => new StoreConflictException($"The database refused the write: {error.Message}"),
+                        _ => error,
+                    };
                 }
             }
             await transaction.CommitAsync();

@@ -178,4 +178,16 @@ public sealed record IssueTicket(string OrderId, StoredTicket Ticket, int Number
 public sealed record RecordPayment(string PaymentId, string Status) : StoreWrite;
 
 /// <summary>A conditional write found the database in a state the desk did not expect; nothing was committed.</summary>
-public sealed class StoreConflictException(string message) : Exception(message);
+public sealed class StoreConflictException(string message, StoreRefusal refusal = StoreRefusal.None) : Exception(message)
+{
+    /// <summary>Set when a unique key refused the write for a reason no reload changes; the command may answer it.</summary>
+    public StoreRefusal Refusal { get; } = refusal;
+}
+
+public enum StoreRefusal
+{
+    None,
+
+    /// <summary>An order on another event has the idempotency key: the desk of this one cannot know it.</summary>
+    IdempotencyKeyTaken,
+}

@@ -84,6 +84,10 @@ public sealed class SqliteBookingStore : BookingStore
 
     private protected override bool IsConflict(Exception error) => error is SqliteException { SqliteErrorCode: SQLiteConstraint };
 
+    // SQLite names the broken index only in its message.
+    private protected override bool IsIdempotencyKeyTaken(Exception error) =>
+        error is SqliteException { SqliteErrorCode: SQLiteConstraint } constraint
+        && constraint.Message.Contains("orders.idempotency_key", StringComparison.Ordinal);
 
     /// <summary>Rows of an ordinary SQLite table are numbered as they are inserted.</summary>
     private protected override string ClaimOrder => "rowid";

@@ -101,6 +101,8 @@ public sealed class PostgresBookingStore(NpgsqlDataSource dataSource, TimeProvid
     private protected override bool IsConflict(Exception error) =>
         error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected };
 
+    private protected override bool IsIdempotencyKeyTaken(Exception error) =>
+        error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "orders_by_idempotency_key" };
 
     /// <summary>PostgreSQL rows have no insertion order; migration 0001 gives claims an identity column for it.</summary>
     private protected override string ClaimOrder => "claim_order";
