@@ -8,6 +8,7 @@ using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Lab;
 using BoxOffice.Server.Live;
+using BoxOffice.Server.Staff;
 using BoxOffice.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -21,6 +22,7 @@ builder.AddCheckout();
 builder.AddLive();
 builder.AddCompat();
 builder.AddAdmin();
+builder.AddStaff();
 builder.AddLab();
 
 var app = builder.Build();
@@ -28,6 +30,8 @@ await app.MigrateStorageAsync();
 
 app.UseSecurityHeaders();
 app.UseClientLimits();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseLiveSockets();
@@ -43,6 +47,7 @@ app.MapLiveApi();
 app.MapCompatApi();
 app.MapLabApi();
 app.MapAdminApi();
+app.MapStaffApi();
 
 app.Run();
 
