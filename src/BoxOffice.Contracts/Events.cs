@@ -8,12 +8,27 @@ namespace BoxOffice.Contracts;
 /// <c>{"template":"stadium","sections":4,"rows":25,"seatsPerRow":40}</c>, or a custom layout
 /// <c>{"sections":[{"name":"Main","rows":[{"name":"1","seats":[{"label":"1A","category":"standard","flags":["window"],"x":0}]}]}]}</c>.
 /// </remarks>
+/// <summary>
+/// A new event (<c>POST /api/events</c>), or the fields to change (<c>PATCH /api/events/{id}</c>, where a
+/// missing field keeps its value). Times are ISO 8601 with an offset, and <c>TimeZone</c> is the IANA zone
+/// the event happens in. Without a status an event is <c>on_sale</c>, and without a window it sells at once.
+/// </summary>
 public sealed record CreateEventRequest(
     string? Id,
     string? Title,
     JsonElement? Layout,
     Dictionary<string, long>? Prices,
-    string? Currency);
+    string? Currency,
+    string? Venue = null,
+    string? Description = null,
+    string? StartsAt = null,
+    string? TimeZone = null,
+    string? DoorsAt = null,
+    string? EndsAt = null,
+    string? SalesOpenAt = null,
+    string? SalesCloseAt = null,
+    string? Status = null,
+    bool? Listed = null);
 
 /// <summary>An event in the list. <c>Held</c> seats wait for payment and may come back; a lapsed hold counts as available.</summary>
 public sealed record EventSummary(
@@ -23,7 +38,17 @@ public sealed record EventSummary(
     int Available,
     int Held,
     string Currency,
-    IReadOnlyDictionary<string, long> Prices);
+    IReadOnlyDictionary<string, long> Prices,
+    string Status = "on_sale",
+    bool Listed = true,
+    string Venue = "",
+    string Description = "",
+    DateTimeOffset? StartsAt = null,
+    string? TimeZone = null,
+    DateTimeOffset? DoorsAt = null,
+    DateTimeOffset? EndsAt = null,
+    DateTimeOffset? SalesOpenAt = null,
+    DateTimeOffset? SalesCloseAt = null);
 
 /// <summary>The public seat map of one event. It never carries names.</summary>
 public sealed record SeatMapView(

@@ -39,14 +39,11 @@ public sealed class Target : IDisposable
     /// <summary>The next client in round-robin order.</summary>
     public HttpClient Client => _clients[(int)((uint)Interlocked.Increment(ref _next) % _clients.Length)];
 
-    /// <summary>
-    /// Creates an event. <paramref name="listed"/> is always sent: a server that does not know the field yet
-    /// ignores it, so scenarios that make thousands of events keep them off the event list once it does.
-    /// </summary>
-    public async Task CreateEventAsync(string id, object layout, CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? prices = null, bool listed = true)
+    /// <summary>Creates an event, unlisted: load tests make thousands, and the public list is for real ones.</summary>
+    public async Task CreateEventAsync(string id, object layout, CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? prices = null)
     {
         using var request = AdminRequest(HttpMethod.Post, "/api/events");
-        request.Content = JsonContent.Create(new { id, title = $"Load test {id}", layout, prices, listed });
+        request.Content = JsonContent.Create(new { id, title = $"Load test {id}", layout, prices, listed = false });
         using var response = await _clients[0].SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
             throw new InvalidOperationException("The server refused the admin token: pass --admin-token or set BOXOFFICE_ADMIN_TOKEN.");

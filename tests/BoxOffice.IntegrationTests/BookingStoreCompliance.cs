@@ -70,7 +70,7 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
 
         Assert.Equal((0L, 60, 60, "EUR", 0L), (stored.Event.Version, stored.Event.SeatCount, stored.Event.AvailableCount, stored.Event.Currency, stored.Event.Prices["standard"]));
         Assert.Empty(stored.Seats);
-        Assert.Contains(await Store.ListEventsAsync(0, CancellationToken.None), e => e.Event.Id == id && e.Available == 60 && e.Held == 0);
+        Assert.Contains(await Store.ListEventsAsync(0, forStaff: false, CancellationToken.None), e => e.Event.Id == id && e.Available == 60 && e.Held == 0);
     }
 
     [Fact]
@@ -503,8 +503,8 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
         var orderId = "ord_" + NewReference();
         await CommitAsync(Batch(id, 0, new InsertOrder(Order(orderId, orderId, 10_000, 2)), new HoldSeat("1A", orderId, "Ada"), new HoldSeat("1B", orderId, "Bob")));
 
-        var beforeDeadline = await Store.ListEventsAsync(9_999, CancellationToken.None);
-        var afterDeadline = await Store.ListEventsAsync(10_000, CancellationToken.None);
+        var beforeDeadline = await Store.ListEventsAsync(9_999, forStaff: true, CancellationToken.None);
+        var afterDeadline = await Store.ListEventsAsync(10_000, forStaff: true, CancellationToken.None);
 
         Assert.DoesNotContain(beforeDeadline, e => e.Event.Id == flight);
         Assert.Contains(beforeDeadline, e => e.Event.Id == id && e.Available == 58 && e.Held == 2);

@@ -36,7 +36,7 @@ internal sealed class InMemoryBookingStore : IBookingStore
     public Task<FlightCreation> CreateFlightAsync(EventRow row, int maxFlights, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Desk tests create flights without a bound.");
 
-    public Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, bool forStaff, CancellationToken cancellationToken)
     {
         lock (_gate)
             return Task.FromResult<IReadOnlyList<ListedEvent>>([.. _events.Values.Where(e => !e.Tutorial).Select(e => new ListedEvent(e, e.AvailableCount, 0))]);

@@ -17,6 +17,9 @@ public class OrderStateMachineTests
             [(OrderState.Expired, OrderTrigger.PaymentSucceeded)] = new(OrderState.Expired, SeatEffect.None, true),
             [(OrderState.Cancelled, OrderTrigger.PaymentSucceeded)] = new(OrderState.Cancelled, SeatEffect.None, true),
             [(OrderState.Expired, OrderTrigger.PaymentFailed)] = new(OrderState.Expired, SeatEffect.None, false),
+            [(OrderState.AwaitingPayment, OrderTrigger.EventCancelled)] = new(OrderState.Cancelled, SeatEffect.Release, false),
+            [(OrderState.Paid, OrderTrigger.EventCancelled)] = new(OrderState.Cancelled, SeatEffect.Release, true),
+            [(OrderState.Ticketed, OrderTrigger.EventCancelled)] = new(OrderState.Cancelled, SeatEffect.Release, true),
         };
         var data = new TheoryData<OrderState, OrderTrigger, OrderTransition?>();
         foreach (var state in Enum.GetValues<OrderState>())

@@ -21,7 +21,7 @@ public static class Failover
             throw new InvalidOperationException("failover needs the address of every process (--url per process), the victim's first.");
         using var victim = Process.GetProcessById(victimPid);
         var eventId = Target.NewEventId("failover");
-        await target.CreateEventAsync(eventId, Target.Grid(seats), cancellationToken, listed: false);
+        await target.CreateEventAsync(eventId, Target.Grid(seats), cancellationToken);
         var clients = target.Urls.Select(url => new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) }).ToArray();
         // A desk lives where it is first asked for: the first booking goes through the victim.
         using (var first = await clients[0].PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = FirstBuyer }, cancellationToken))

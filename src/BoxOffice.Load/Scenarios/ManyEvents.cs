@@ -30,7 +30,7 @@ public static class ManyEvents
             try
             {
                 // A clash of two random ids is a 409 here, counted as an error like any other refusal.
-                await target.CreateEventAsync(id, SmallCinema, token, listed: false);
+                await target.CreateEventAsync(id, SmallCinema, token);
                 using var response = await target.Client.PostAsJsonAsync(
                     $"/api/events/{id}/bookings", new { seats = new[] { new { seat = "A1", name = "Memory Test" } } }, token);
                 Interlocked.Increment(ref response.StatusCode == HttpStatusCode.Created ? ref booked : ref errors);

@@ -17,6 +17,8 @@ public sealed record BookSeats(
 {
     internal override BookResult Decide(SeatMap map, BatchPlan plan)
     {
+        if (map.Event.Sales.RefusalAt(map.NowMs) is { } closed)
+            return new BookResult.NotOnSale(closed);
         if (map.Event.IsPaid)
             return new BookResult.CheckoutRequired();
         var (indexes, refusal) = SeatSelection.Resolve(map, Seats.Select(s => s.Seat).ToArray());
@@ -55,6 +57,8 @@ public sealed record BookBestAvailable(
 {
     internal override BookResult Decide(SeatMap map, BatchPlan plan)
     {
+        if (map.Event.Sales.RefusalAt(map.NowMs) is { } closed)
+            return new BookResult.NotOnSale(closed);
         if (map.Event.IsPaid)
             return new BookResult.CheckoutRequired();
         if (Buyer.RefuseSeats(map, Names.Count) is { } overCap)

@@ -57,6 +57,10 @@ public static class BookingsApi
             title: "Checkout required",
             detail: $"Event {eventId} sells paid seats: create an order with POST /api/orders.",
             statusCode: StatusCodes.Status409Conflict),
+        BookResult.NotOnSale notOnSale => TypedResults.Problem(
+            title: "Not on sale",
+            detail: notOnSale.Detail,
+            statusCode: StatusCodes.Status409Conflict),
         BookResult.BookDirectly => TypedResults.Problem(
             title: "Free event",
             detail: $"Event {eventId} is free: book seats directly with POST /api/events/{eventId}/bookings.",

@@ -34,6 +34,8 @@ public sealed record HoldSeatsForOrder(SeatWish Wish, NewOrder Order, Buyer Buye
     {
         if (map.FindOrderByKey(Order.IdempotencyKey) is { } existing)
             return new HoldResult.Existing(existing.OrderId, existing.RequestHash);
+        if (map.Event.Sales.RefusalAt(map.NowMs) is { } closed)
+            return new HoldResult.Refused(new BookResult.NotOnSale(closed));
         if (!map.Event.IsPaid)
             return new HoldResult.Refused(new BookResult.BookDirectly());
         if (Buyer.RefuseSeats(map, Wish.Named?.Count ?? Wish.Names!.Count) is { } overCap)

@@ -8,6 +8,7 @@ public enum OrderTrigger
     PaymentFailed,
     DeadlinePassed,
     TicketsIssued,
+    EventCancelled,
 }
 
 /// <summary>What a trigger does to an order: its next state, whether its held seats are booked or released, and whether money must go back.</summary>
@@ -37,6 +38,10 @@ public static class OrderStateMachine
         // The seats stay released; someone else may hold them by now.
         [(OrderState.Expired, OrderTrigger.PaymentSucceeded)] = new(OrderState.Expired, SeatEffect.None, RefundDue: true),
         [(OrderState.Cancelled, OrderTrigger.PaymentSucceeded)] = new(OrderState.Cancelled, SeatEffect.None, RefundDue: true),
+        // A cancelled event cancels every live order; money that came in is owed back.
+        [(OrderState.AwaitingPayment, OrderTrigger.EventCancelled)] = new(OrderState.Cancelled, SeatEffect.Release, RefundDue: false),
+        [(OrderState.Paid, OrderTrigger.EventCancelled)] = new(OrderState.Cancelled, SeatEffect.Release, RefundDue: true),
+        [(OrderState.Ticketed, OrderTrigger.EventCancelled)] = new(OrderState.Cancelled, SeatEffect.Release, RefundDue: true),
         // A decline for an order that already lapsed changes nothing, and is not an error: the buyer did not pay.
         [(OrderState.Expired, OrderTrigger.PaymentFailed)] = new(OrderState.Expired, SeatEffect.None, RefundDue: false),
     };

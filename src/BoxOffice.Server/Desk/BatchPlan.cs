@@ -75,10 +75,11 @@ public sealed class BatchPlan
         _writes.Add(new TransitionOrder(order.OrderId, order.State, transition.To, transition.RefundDue));
         foreach (var (seat, name) in order.Seats)
         {
-            if (!map.IsHeldBy(seat, order.OrderId))
+            // Held seats are booked or released; a paid order's booked seats are released only when it is cancelled.
+            if (map.BookingOf(seat) != order.OrderId)
                 continue;
             var label = map.Layout.Seats[seat].Label;
-            if (transition.Seats == SeatEffect.Book)
+            if (transition.Seats == SeatEffect.Book && map.IsHeldBy(seat, order.OrderId))
             {
                 map.Confirm(seat);
                 _writes.Add(new ConfirmSeat(label, order.OrderId));

@@ -43,7 +43,6 @@ public sealed partial class BookingDesk
     public BookingDesk(SeatMap map, IBookingStore store, TimeProvider time, ILogger logger, BoxOfficeMetrics? metrics = null)
     {
         _metrics = metrics;
-        Definition = map.Event;
         _map = map;
         _store = store;
         _time = time;
@@ -64,10 +63,11 @@ public sealed partial class BookingDesk
         return new BookingDesk(map, store, time, logger, metrics) { LayoutJson = stored.Event.LayoutJson };
     }
 
-    public EventDefinition Definition { get; }
+    /// <summary>What the event is now: an edit changes it, though never its id or kind.</summary>
+    public EventDefinition Definition => Volatile.Read(ref _map).Event;
 
     /// <summary>The layout as stored, so a process that watches the event can draw it without loading the event itself.</summary>
-    public string LayoutJson { get; private init; } = "";
+    public string LayoutJson { get; private set; } = "";
 
     public ChangeFeed Feed => _map.Feed;
 
@@ -181,6 +181,11 @@ public sealed partial class BookingDesk
         }
         if (writes.Count == 0)
             return;
+        if (writes.Exists(write => write.CommitsAlone))
+        {
+            await RetryAloneAsync(writes);
+            return;
+        }
 
         for (var races = 0; ; races++)
         {
@@ -241,6 +246,8 @@ public sealed partial class BookingDesk
                 {
                     await CommitAsync(plan);
                     write.Acknowledge();
+                    // The map cannot take such a change in place: the next command finds the event loaded afresh.
+                    _stale |= write.CommitsAlone;
                     break;
                 }
                 catch (Exception error)
@@ -294,9 +301,12 @@ public sealed partial class BookingDesk
             var stored = await _store.LoadEventAsync(Definition.Id, CancellationToken.None)
                 ?? throw new InvalidOperationException($"Event {Definition.Id} disappeared from the store.");
             var versionBefore = _map.Version;
-            Volatile.Write(ref _map, new SeatMap(Definition, stored.Event.Version, stored.Seats, stored.Orders.Select(o => o.ToDeskOrder(Definition.Layout)), Feed));
-            if (_map.Version != versionBefore)
+            var definition = EventCatalog.ToDefinition(stored.Event);
+            Volatile.Write(ref _map, new SeatMap(definition, stored.Event.Version, stored.Seats, stored.Orders.Select(o => o.ToDeskOrder(definition.Layout)), Feed));
+            // A new layout is news no delta can carry: watchers draw the event afresh from a snapshot.
+            if (_map.Version != versionBefore || stored.Event.LayoutJson != LayoutJson)
                 Feed.Restart(_map.Version);
+            LayoutJson = stored.Event.LayoutJson;
             _stale = false;
             return true;
         }
@@ -321,6 +331,8 @@ internal abstract class DeskWork
 {
     public abstract bool IsRead { get; }
 
+    public abstract bool CommitsAlone { get; }
+
     public abstract void Stage(SeatMap map, BatchPlan plan);
 
     public abstract void Acknowledge();
@@ -339,6 +351,8 @@ internal sealed class DeskWork<TResult>(DeskCommand<TResult> command) : DeskWork
     public Task<TResult> Reply => _reply.Task;
 
     public override bool IsRead => command.IsRead;
+
+    public override bool CommitsAlone => command.CommitsAlone;
 
     public override void Stage(SeatMap map, BatchPlan plan) => _outcome = command.Decide(map, plan);
 

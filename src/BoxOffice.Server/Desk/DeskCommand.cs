@@ -15,6 +15,12 @@ public abstract record DeskCommand
     internal virtual bool IsRead => false;
 
     /// <summary>
+    /// A change the seat map cannot take in place (a new layout): the command commits in a batch of its own, and
+    /// the desk loads the event afresh before deciding anything else.
+    /// </summary>
+    internal virtual bool CommitsAlone => false;
+
+    /// <summary>
     /// Sent by the tutorial's routes. Tutorial flights take only such commands and other events never do:
     /// the desk answers as for an unknown event otherwise.
     /// </summary>
@@ -69,6 +75,10 @@ public abstract record BookResult
     /// <summary>Best-available found no seats to fit; <c>Available</c> says how many of the asked category are left.</summary>
     [GenerateSerializer, Immutable]
     public sealed record NotEnough(int Available) : BookResult;
+
+    /// <summary>The event does not sell now: a draft, closed or cancelled, or outside its sales window; <c>Detail</c> says which.</summary>
+    [GenerateSerializer, Immutable]
+    public sealed record NotOnSale(string Detail) : BookResult;
 
     /// <summary>The client would pass one of its caps (<c>Limit</c> names it); nothing was booked.</summary>
     [GenerateSerializer, Immutable]

@@ -72,7 +72,11 @@ public sealed class SeatMap
             Track(order);
     }
 
-    public EventDefinition Event { get; }
+    /// <summary>An edit replaces it, keeping the layout; a new layout means a new map.</summary>
+    public EventDefinition Event { get; set; }
+
+    /// <summary>Every order of the event the desk knows.</summary>
+    public IEnumerable<DeskOrder> Orders => _orders.Values;
 
     public Layout Layout => Event.Layout;
 

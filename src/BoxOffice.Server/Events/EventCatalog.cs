@@ -7,7 +7,6 @@ namespace BoxOffice.Server.Events;
 /// <summary>Creates events and turns stored rows back into definitions.</summary>
 public sealed partial class EventCatalog(IBookingStore store, TimeProvider time)
 {
-    public const int MaxTitleLength = 200;
     public const string DefaultCurrency = "EUR";
     private const string A320LayoutJson = """{"template":"a320"}""";
 
@@ -28,7 +27,11 @@ public sealed partial class EventCatalog(IBookingStore store, TimeProvider time)
             Templates.A320(),
             new Dictionary<string, long> { [LayoutParser.DefaultCategory] = 0 },
             DefaultCurrency,
-            Tutorial: true);
+            Tutorial: true)
+        {
+            // Flights are made by whoever asks for one; no list shows them.
+            Sales = EventSales.Open with { Listed = false },
+        };
         var row = ToRow(definition, A320LayoutJson);
         if (maxFlights is { } max)
             return await store.CreateFlightAsync(row, max, cancellationToken);
@@ -48,11 +51,15 @@ public sealed partial class EventCatalog(IBookingStore store, TimeProvider time)
             definition.Layout.Count - blocked,
             Version: 0,
             time.GetUtcNow().ToUnixTimeMilliseconds(),
-            definition.Tutorial);
+            definition.Tutorial)
+        {
+            Details = definition.Details,
+            Sales = definition.Sales,
+        };
     }
 
     public static EventDefinition ToDefinition(EventRow row) =>
-        new(row.Id, row.Title, ParseLayout(row.Id, row.LayoutJson), row.Prices, row.Currency, row.Tutorial);
+        new(row.Id, row.Title, ParseLayout(row.Id, row.LayoutJson), row.Prices, row.Currency, row.Tutorial) { Details = row.Details, Sales = row.Sales };
 
     /// <summary>A stored layout; it was validated when the event was created.</summary>
     public static Layout ParseLayout(string eventId, string layoutJson)

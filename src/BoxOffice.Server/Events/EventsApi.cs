@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using BoxOffice.Contracts;
 using BoxOffice.Server.Clients;
 using BoxOffice.Server.Desk;
@@ -24,14 +23,19 @@ public static partial class EventsApi
             .RequireStaff(StaffPolicies.Admin)
             .RequireRateLimiting(ClientLimits.EventCreation)
             .WithMetadata(new RequestSizeLimitAttribute(MaxCreateBodyBytes));
+        events.MapPatch("/{id}", EditEvent)
+            .RequireStaff(StaffPolicies.Admin)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxCreateBodyBytes));
+        events.MapDelete("/{id}", DeleteEvent).RequireStaff(StaffPolicies.Admin);
         events.MapGet("/{id}/audit", Audit).RequireStaff(StaffPolicies.Admin);
         return app;
     }
 
     private static async Task<Ok<EventSummary[]>> ListEvents(IBookingStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        var listed = await store.ListEventsAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-        return TypedResults.Ok(listed.Select(e => new EventSummary(e.Event.Id, e.Event.Title, e.Event.SeatCount, e.Available, e.Held, e.Event.Currency, e.Event.Prices)).ToArray());
+        var listed = await store.ListEventsAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), forStaff: false, cancellationToken);
+        return TypedResults.Ok(listed.Select(e => Summary(e.Event.Id, new EventState(
+            e.Event.Title, e.Event.Currency, e.Event.Prices, e.Event.SeatCount, e.Available, e.Held, e.Event.Details, e.Event.Sales))).ToArray());
     }
 
     /// <summary>The seat map as encoded by the desk once per committed version, sent as it is.</summary>
@@ -47,8 +51,12 @@ public static partial class EventsApi
     private static async Task<Results<Created<EventSummary>, ValidationProblem, ProblemHttpResult>> CreateEvent(
         CreateEventRequest request, EventCatalog catalog, CancellationToken cancellationToken)
     {
-        var (definition, layoutJson, errors) = Validate(request);
-        if (definition is null)
+        var (definition, layoutJson, errors) = EventCatalog.IsValidId(request.Id)
+            ? EventForm.Validate(request.Id!, EventFields.From(request), null)
+            : new EventForm.Outcome(null, null, new() { ["id"] = ["Id must be 1 to 64 letters, digits, '-' or '_', starting with a letter or digit."] });
+        if (definition is { Sales.Status: not (EventStatus.Draft or EventStatus.OnSale) })
+            errors["status"] = ["A new event is a draft or on sale."];
+        if (definition is null || errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
         if (!await catalog.CreateAsync(definition, layoutJson!, cancellationToken))
         {
@@ -58,9 +66,48 @@ public static partial class EventsApi
                 statusCode: StatusCodes.Status409Conflict);
         }
         var available = definition.Layout.Seats.Count(seat => !seat.Flags.HasFlag(SeatFeatures.Blocked));
-        var summary = new EventSummary(definition.Id, definition.Title, definition.Layout.Count, available, 0, definition.Currency, definition.Prices);
-        return TypedResults.Created($"/api/events/{definition.Id}", summary);
+        var state = new EventState(definition.Title, definition.Currency, definition.Prices, definition.Layout.Count, available, 0, definition.Details, definition.Sales);
+        return TypedResults.Created($"/api/events/{definition.Id}", Summary(definition.Id, state));
     }
+
+    private static async Task<Results<Ok<EventSummary>, ValidationProblem, ProblemHttpResult>> EditEvent(string id, CreateEventRequest request, EventDesks desks)
+    {
+        if (request.Id is not null && request.Id != id)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["An event's id cannot change."] });
+        if (!EventCatalog.IsValidId(id))
+            return EventNotFound(id);
+        return await desks.SendAsync(id, new EditEvent(EventFields.From(request))) switch
+        {
+            null => EventNotFound(id),
+            EditResult.Edited edited => TypedResults.Ok(Summary(id, edited.Event)),
+            EditResult.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            EditResult.Refused refused => TypedResults.Problem(title: "Change refused", detail: refused.Detail, statusCode: StatusCodes.Status409Conflict),
+            var other => throw new InvalidOperationException($"Unexpected result {other}."),
+        };
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteEvent(string id, EventDesks desks)
+    {
+        if (!EventCatalog.IsValidId(id))
+            return EventNotFound(id);
+        switch (await desks.SendAsync(id, new DeleteEvent()))
+        {
+            case null:
+                return EventNotFound(id);
+            case DeleteResult.HasSales:
+                return TypedResults.Problem(
+                    title: "Event has sales",
+                    detail: $"Event {id} has sold seats, so its records stay: cancel it instead (PATCH with {{\"status\":\"cancelled\"}}).",
+                    statusCode: StatusCodes.Status409Conflict);
+            default:
+                await desks.RetireAsync(id);
+                return TypedResults.NoContent();
+        }
+    }
+
+    private static EventSummary Summary(string id, EventState e) => new(
+        id, e.Title, e.SeatCount, e.Available, e.Held, e.Currency, e.Prices, EventStatuses.Name(e.Sales.Status), e.Sales.Listed,
+        e.Details.Venue, e.Details.Description, e.Details.StartsAt, e.Details.TimeZone, e.Details.DoorsAt, e.Details.EndsAt, e.Sales.OpenAt, e.Sales.CloseAt);
 
     private static async Task<Results<Ok<EventAudit>, ProblemHttpResult>> Audit(string id, IBookingStore store, EventDesks desks, CancellationToken cancellationToken) =>
         await AuditAsync(id, store, desks, cancellationToken) is { } audit ? TypedResults.Ok(audit) : EventNotFound(id);
@@ -84,59 +131,10 @@ public static partial class EventsApi
         return new EventAudit(id, audit.Version, counts, anomalies);
     }
 
-    private static (EventDefinition? Definition, string? LayoutJson, Dictionary<string, string[]> Errors) Validate(CreateEventRequest request)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (!EventCatalog.IsValidId(request.Id))
-            errors["id"] = ["Id must be 1 to 64 letters, digits, '-' or '_', starting with a letter or digit."];
-        var title = request.Title?.Trim();
-        if (string.IsNullOrEmpty(title) || title.Length > EventCatalog.MaxTitleLength || title.Any(char.IsControl))
-            errors["title"] = [$"Title must be 1 to {EventCatalog.MaxTitleLength} printable characters."];
-        var currency = request.Currency ?? EventCatalog.DefaultCurrency;
-        if (!CurrencyPattern().IsMatch(currency))
-            errors["currency"] = ["Currency must be a three-letter ISO 4217 code such as EUR."];
-
-        Layout? layout = null;
-        if (request.Layout is not { } layoutDocument)
-        {
-            errors["layout"] = ["Layout is required, for example {\"template\":\"a320\"}."];
-        }
-        else
-        {
-            var parsed = LayoutParser.Parse(layoutDocument);
-            if (parsed.Layout is null)
-                errors["layout"] = [.. parsed.Errors];
-            layout = parsed.Layout;
-        }
-
-        var prices = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (layout is not null)
-        {
-            foreach (var category in layout.Categories)
-            {
-                if (request.Prices is null)
-                    prices[category] = 0;
-                else if (request.Prices.TryGetValue(category, out var price) && price is >= 0 and <= 100_000_000)
-                    prices[category] = price;
-                else
-                    errors[$"prices.{category}"] = [$"Give a price for category '{category}' in minor units, from 0 to 100000000."];
-            }
-            foreach (var category in request.Prices?.Keys.Except(layout.Categories) ?? [])
-                errors[$"prices.{category}"] = [$"No seat in the layout has category '{category}'."];
-        }
-
-        if (errors.Count > 0)
-            return (null, null, errors);
-        return (new EventDefinition(request.Id!, title!, layout!, prices, currency), request.Layout!.Value.GetRawText(), errors);
-    }
-
     internal static ProblemHttpResult EventNotFound(string id) => TypedResults.Problem(
         title: "Event not found",
         detail: $"There is no event '{id}'.",
         statusCode: StatusCodes.Status404NotFound);
-
-    [GeneratedRegex("^[A-Z]{3}$")]
-    private static partial Regex CurrencyPattern();
 }
 
 /// <summary><c>GET /api/events/{id}</c>: the layout with every seat's status, encoded once per version.</summary>

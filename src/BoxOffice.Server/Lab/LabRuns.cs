@@ -119,7 +119,10 @@ public sealed partial class LabRuns(
         Func<int, Task<string?>> buy;
         if (strategy == "desk")
         {
-            var definition = new EventDefinition(eventId, $"Race lab {run.Id}", layout, new Dictionary<string, long> { [LayoutParser.DefaultCategory] = 0 }, EventCatalog.DefaultCurrency);
+            var definition = new EventDefinition(eventId, $"Race lab {run.Id}", layout, new Dictionary<string, long> { [LayoutParser.DefaultCategory] = 0 }, EventCatalog.DefaultCurrency)
+            {
+                Sales = EventSales.Open with { Listed = false },
+            };
             await catalog.CreateAsync(definition, layoutJson, cancellationToken);
             buy = index => BuyAtDeskAsync(eventId, index);
         }

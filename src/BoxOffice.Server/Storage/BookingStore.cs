@@ -73,10 +73,12 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
             var affected = await transaction.ExecuteAsync([.. writes.Select(write => write.Statement)]);
             for (var i = 0; i < writes.Count; i++)
             {
-                if (affected[i] != 1)
+                if (affected[i] != 1 && !writes[i].Statement.AnyRows)
                 {
                     var what = writes[i].Write?.ToString() ?? $"Moving on from version {batch.FromVersion}";
-                    throw new StoreConflictException($"{what} did not find the row it expected in event {batch.EventId}.");
+                    throw new StoreConflictException(
+                        $"{what} did not find the row it expected in event {batch.EventId}.",
+                        writes[i].Write is DeleteEventRows ? StoreRefusal.EventHasSales : StoreRefusal.None);
                 }
             }
         });
@@ -250,6 +252,17 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
             new(CountTicket, ("@order", issue.OrderId), ("@number", issue.Number), ("@now", batch.NowMs)),
             new(InsertTicket, ("@code", issue.Ticket.Code), ("@order", issue.OrderId), ("@seat", issue.Ticket.Seat), ("@name", issue.Ticket.Name), ("@now", batch.NowMs)),
         ],
+        UpdateEventRow { LayoutChanged: false, Row: var row } => [new(UpdateEventFields, [("@event", batch.EventId), .. EventFieldParameters(row)])],
+        UpdateEventRow { LayoutChanged: true, Row: var row } =>
+        [
+            new(UpdateEventFields, [("@event", batch.EventId), .. EventFieldParameters(row)]),
+            new(UpdateEventLayout, ("@event", batch.EventId), ("@layout", row.LayoutJson), ("@seats", row.SeatCount), ("@available", row.AvailableCount)),
+        ],
+        DeleteEventRows =>
+        [
+            .. DeleteEvent.Select(sql => new Statement(sql, ("@event", batch.EventId)) { AnyRows = true }),
+            new(DeleteUnsoldEvent, ("@event", batch.EventId)),
+        ],
         _ => throw new ArgumentOutOfRangeException(nameof(write), write, "Unknown store write."),
     };
 
@@ -268,11 +281,55 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         ("@id", row.Id), ("@title", row.Title), ("@layout", row.LayoutJson),
         ("@prices", JsonSerializer.Serialize(row.Prices, StorageJson.Default.IReadOnlyDictionaryStringInt64)),
         ("@currency", row.Currency), ("@seats", row.SeatCount), ("@available", row.AvailableCount), ("@created", row.CreatedAtMs),
+        .. LifecycleParameters(row),
     ];
 
+    private static (string, object?)[] LifecycleParameters(EventRow row) =>
+    [
+        ("@details", JsonSerializer.Serialize(row.Details, StorageJson.Default.EventDetails)),
+        ("@status", EventStatuses.Name(row.Sales.Status)),
+        ("@listed", row.Sales.Listed),
+        ("@starts", row.Details.StartsAt?.ToUnixTimeMilliseconds()),
+        ("@opens", row.Sales.OpenAt?.ToUnixTimeMilliseconds()),
+        ("@closes", row.Sales.CloseAt?.ToUnixTimeMilliseconds()),
+    ];
+
+    private static (string, object?)[] EventFieldParameters(EventRow row) =>
+    [
+        ("@title", row.Title), ("@currency", row.Currency),
+        ("@prices", JsonSerializer.Serialize(row.Prices, StorageJson.Default.IReadOnlyDictionaryStringInt64)),
+        .. LifecycleParameters(row),
+    ];
+
+    private const string UpdateEventFields = """
+        UPDATE events SET title = @title, currency = @currency, prices_json = @prices, details_json = @details, status = @status,
+          listed = @listed, starts_at_ms = @starts, sales_open_at_ms = @opens, sales_close_at_ms = @closes
+        WHERE id = @event
+        """;
+
+    private const string UpdateEventLayout = """
+        UPDATE events SET layout_json = @layout, seat_count = @seats, available_count = @available WHERE id = @event
+        """;
+
+    /// <summary>What an unsold event may still have: staff holds and blocks, and its log. Children first.</summary>
+    private static readonly string[] DeleteEvent =
+    [
+        "DELETE FROM booking_seats WHERE event_id = @event",
+        "DELETE FROM seats WHERE event_id = @event",
+        "DELETE FROM bookings WHERE event_id = @event AND hold_name IS NOT NULL",
+        "DELETE FROM event_log WHERE event_id = @event",
+    ];
+
+    /// <summary>A booking or order, even cancelled or expired, is a sale on record: the event stays.</summary>
+    private const string DeleteUnsoldEvent = """
+        DELETE FROM events WHERE id = @event AND NOT EXISTS (SELECT 1 FROM bookings WHERE event_id = @event)
+        """;
+
     private const string InsertEvent = """
-        INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial)
-        VALUES (@id, @title, @layout, @prices, @currency, @seats, @available, 0, @created, @tutorial)
+        INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial,
+                            details_json, status, listed, starts_at_ms, sales_open_at_ms, sales_close_at_ms)
+        VALUES (@id, @title, @layout, @prices, @currency, @seats, @available, 0, @created, @tutorial,
+                @details, @status, @listed, @starts, @opens, @closes)
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -343,8 +400,10 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
 
     /// <summary>A tutorial flight, inserted only while fewer than <c>@max</c> exist; the id's conflict changes nothing.</summary>
     private const string InsertFlightBelowBound = """
-        INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial)
-        SELECT @id, @title, @layout, @prices, @currency, @seats, @available, 0, @created, TRUE
+        INSERT INTO events (id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial,
+                            details_json, status, listed, starts_at_ms, sales_open_at_ms, sales_close_at_ms)
+        SELECT @id, @title, @layout, @prices, @currency, @seats, @available, 0, @created, TRUE,
+               @details, @status, @listed, @starts, @opens, @closes
         WHERE (SELECT COUNT(*) FROM events WHERE tutorial) < @max
         ON CONFLICT (id) DO NOTHING
         """;
@@ -366,18 +425,18 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         "DELETE FROM events WHERE id = @victim AND tutorial",
     ];
 
-    public async Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, bool forStaff, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = Command(connection, null, ListEvents, ("@now", nowMs));
+        await using var command = Command(connection, null, forStaff ? ListEventsForStaff : ListPublicEvents, ("@now", nowMs));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<ListedEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
             var row = ReadEvent(reader);
             // SUM is an integer in SQLite and a bigint in PostgreSQL; both convert.
-            var held = Convert.ToInt32(reader.GetValue(10), CultureInfo.InvariantCulture);
-            var lapsed = Convert.ToInt32(reader.GetValue(11), CultureInfo.InvariantCulture);
+            var held = Convert.ToInt32(reader.GetValue(EventColumnCount), CultureInfo.InvariantCulture);
+            var lapsed = Convert.ToInt32(reader.GetValue(EventColumnCount + 1), CultureInfo.InvariantCulture);
             events.Add(new ListedEvent(row, row.AvailableCount + lapsed, held));
         }
         return events;
@@ -595,10 +654,14 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         return command;
     }
 
-    private const string SelectEvent = """
-        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial
-        FROM events
+    private const string EventColumns = """
+        id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial,
+        details_json, status, sales_open_at_ms, sales_close_at_ms, listed
         """;
+
+    private const int EventColumnCount = 15;
+
+    private const string SelectEvent = $"SELECT {EventColumns} FROM events";
 
     private static EventRow ReadEvent(DbDataReader reader) => new(
         reader.GetString(0),
@@ -610,7 +673,15 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         reader.GetInt32(6),
         reader.GetInt64(7),
         reader.GetInt64(8),
-        reader.GetBoolean(9));
+        reader.GetBoolean(9))
+    {
+        Details = JsonSerializer.Deserialize(reader.GetString(10), StorageJson.Default.EventDetails)!,
+        Sales = new EventSales(
+            EventStatuses.Parse(reader.GetString(11)),
+            reader.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(12)),
+            reader.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(13)),
+            reader.GetBoolean(14)),
+    };
 
     /// <summary>A seat's row from <paramref name="first"/> on: seat, status, booking, the name on its live claim, and the client that made it.</summary>
     private static StoredSeat ReadSeat(DbDataReader reader, int first) => new(
@@ -636,12 +707,24 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
     /// The event list: <c>available_count</c> left out every held seat when it was held, so the seats of
     /// unpaid orders past their deadline are added back, swept or not.
     /// </summary>
-    private const string ListEvents = """
-        SELECT id, title, layout_json, prices_json, currency, seat_count, available_count, version, created_at_ms, tutorial,
+    private const string ListEventColumns = $"""
+        {EventColumns},
           (SELECT COALESCE(SUM(o.tickets_total), 0) FROM orders o
            WHERE o.event_id = events.id AND o.state = 'awaiting_payment' AND o.expires_at_ms > @now),
           (SELECT COALESCE(SUM(o.tickets_total), 0) FROM orders o
            WHERE o.event_id = events.id AND o.state = 'awaiting_payment' AND o.expires_at_ms <= @now)
+        """;
+
+    private const string ListPublicEvents = $"""
+        SELECT {ListEventColumns}
+        FROM events
+        WHERE listed AND status = 'on_sale' AND NOT tutorial AND (starts_at_ms IS NULL OR starts_at_ms > @now)
+        ORDER BY CASE WHEN starts_at_ms IS NULL THEN 1 ELSE 0 END, starts_at_ms, created_at_ms DESC, id
+        LIMIT 1000
+        """;
+
+    private const string ListEventsForStaff = $"""
+        SELECT {ListEventColumns}
         FROM events
         WHERE NOT tutorial
         ORDER BY created_at_ms DESC, id

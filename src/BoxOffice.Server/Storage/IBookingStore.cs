@@ -23,10 +23,11 @@ public interface IBookingStore
     Task<FlightCreation> CreateFlightAsync(EventRow row, int maxFlights, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The newest 1,000 events that are not tutorial flights, newest first, so an event just created is
-    /// always listed, with their seats as of <paramref name="nowMs"/>: holds that have lapsed count as available.
+    /// Up to 1,000 events that are not tutorial flights, with their seats as of <paramref name="nowMs"/>: holds
+    /// that have lapsed count as available. The public list has the listed events on sale that have not started,
+    /// by start time (those without one last); staff see every event, newest first.
     /// </summary>
-    Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, bool forStaff, CancellationToken cancellationToken);
 
     /// <summary>The event and every seat that is not plainly available, with the name on each live claim.</summary>
     Task<StoredEvent?> LoadEventAsync(string eventId, CancellationToken cancellationToken);
@@ -67,7 +68,12 @@ public sealed record EventRow(
     int AvailableCount,
     long Version,
     long CreatedAtMs,
-    bool Tutorial = false);
+    bool Tutorial = false)
+{
+    public EventDetails Details { get; init; } = EventDetails.None;
+
+    public EventSales Sales { get; init; } = EventSales.Open;
+}
 
 public sealed record ListedEvent(EventRow Event, int Available, int Held);
 
@@ -174,6 +180,15 @@ public sealed record TransitionOrder(string OrderId, OrderState From, OrderState
 /// <summary>The order's ticket number <c>Number</c>: a compare-and-set on the count issued so far, and a unique code.</summary>
 public sealed record IssueTicket(string OrderId, StoredTicket Ticket, int Number) : StoreWrite;
 
+/// <summary>
+/// The event's title, prices, details and sales as <c>Row</c> has them; with <c>LayoutChanged</c> its layout
+/// and seat counts too (only while nothing is held or sold, so every seat is available but the blocked ones).
+/// </summary>
+public sealed record UpdateEventRow(EventRow Row, bool LayoutChanged) : StoreWrite;
+
+/// <summary>The event and everything of it, refused (<see cref="StoreRefusal.EventHasSales"/>) if anything was ever sold.</summary>
+public sealed record DeleteEventRows : StoreWrite;
+
 /// <summary>A webhook outcome applied once: the key (payment, status) refuses a second row.</summary>
 public sealed record RecordPayment(string PaymentId, string Status) : StoreWrite;
 
@@ -190,4 +205,7 @@ public enum StoreRefusal
 
     /// <summary>An order on another event has the idempotency key: the desk of this one cannot know it.</summary>
     IdempotencyKeyTaken,
+
+    /// <summary>The event has sold something, ever, so its records stay: it can be cancelled, not deleted.</summary>
+    EventHasSales,
 }

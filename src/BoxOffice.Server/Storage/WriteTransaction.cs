@@ -1,7 +1,11 @@
 namespace BoxOffice.Server.Storage;
 
 /// <summary>One SQL statement with its <c>@name</c> parameters; a null value is SQL NULL.</summary>
-internal sealed record Statement(string Sql, params (string Name, object? Value)[] Parameters);
+internal sealed record Statement(string Sql, params (string Name, object? Value)[] Parameters)
+{
+    /// <summary>A statement of a desk's batch must change exactly one row, unless it clears rows of any number.</summary>
+    public bool AnyRows { get; init; }
+}
 
 /// <summary>
 /// An open write transaction, as a dialect runs it. The savepoint is the writer loop's: each write it
