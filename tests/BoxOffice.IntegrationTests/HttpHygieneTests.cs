@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>Security headers, strict JSON, names as stored, the guarded metrics, and error texts in BoxOffice's words.</summary>
+/// <summary>Security headers, strict JSON, names as stored, the guarded metrics and memory, and error texts in BoxOffice's words.</summary>
 public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
 {
     private readonly HttpClient _client = app.CreateClient();
@@ -136,6 +136,17 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         var response = await open.CreateClient().GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_memory_after_a_full_collection_is_for_admins()
+    {
+        var anonymous = await _client.GetAsync("/api/admin/memory");
+        using var admin = app.CreateAdminClient();
+        var memory = await admin.GetFromJsonAsync<ServerMemory>("/api/admin/memory");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.True(memory!.HeapBytes > 0 && memory.WorkingSetBytes > 0, memory.ToString());
     }
 
     [Theory]
