@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace BoxOffice.Client;
 
@@ -53,7 +54,7 @@ public class ApiResult
 
     /// <summary>The request and its answer in one line, for errors and test failures.</summary>
     public override string ToString() =>
-        $"{_method} {_uri?.PathAndQuery} answered {(int)Status} {Status}{(Problem is { } problem ? $": {problem.Title} {problem.Detail}" : "")}";
+        $"{_method} {_uri?.PathAndQuery} answered {(int)Status} {Status}{(Problem is { } problem ? $": {problem.Title}{(problem.Detail is null ? "" : $" ({problem.Detail})")}" : "")}";
 }
 
 /// <summary>
@@ -104,8 +105,19 @@ public sealed class ApiException(ApiResult result, string? reason)
 /// An RFC 7807 problem as BoxOffice answers one. <c>Errors</c> maps each field at fault to its messages; members
 /// of a problem's own, such as <c>unavailableSeats</c>, <c>available</c> or <c>limit</c>, are in <c>Extensions</c>.
 /// </summary>
-public sealed record Problem(string? Type, string? Title, int? Status, string? Detail, IReadOnlyDictionary<string, string[]>? Errors)
+public sealed record Problem
 {
-    [System.Text.Json.Serialization.JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extensions { get; init; }
+    public string? Type { get; init; }
+
+    public string? Title { get; init; }
+
+    public int? Status { get; init; }
+
+    public string? Detail { get; init; }
+
+    public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
+
+    [JsonExtensionData]
+    // Set, not init: the source generator sets init-only members through the constructor, where extension data cannot go.
+    public Dictionary<string, JsonElement>? Extensions { get; set; }
 }
