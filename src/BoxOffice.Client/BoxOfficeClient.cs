@@ -105,7 +105,7 @@ public sealed class BoxOfficeClient(HttpClient http, string? adminToken = null) 
         using var request = Admin(HttpMethod.Get, $"/api/lab/runs/{Escape(runId)}/progress");
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw new ApiException(new ApiResult(response, await ReadBodyAsync(response.Content, cancellationToken)), null);
+            throw new ApiException(new ApiResult(response, await response.Content.ReadAsByteArrayAsync(cancellationToken)), null);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         LabRun? last = null;
         var events = SseParser.Create(stream, (_, data) => JsonSerializer.Deserialize(data, ClientJson.Default.LabRun)!);
@@ -131,38 +131,22 @@ public sealed class BoxOfficeClient(HttpClient http, string? adminToken = null) 
 
     public void Dispose() => http.Dispose();
 
+    /// <summary>
+    /// Sent the default way, so the client's timeout covers the body and a connection lost mid-body is an
+    /// <see cref="HttpRequestException"/>; the body is buffered in pooled arrays and copied out once, at its size.
+    /// </summary>
     private async Task<ApiResult<T>> SendAsync<T>(HttpRequestMessage request, BodyFormat<T> format, CancellationToken cancellationToken)
     {
         using (request)
-        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken))
-            return new ApiResult<T>(response, await ReadBodyAsync(response.Content, cancellationToken), format);
+        using (var response = await http.SendAsync(request, cancellationToken))
+            return new ApiResult<T>(response, await response.Content.ReadAsByteArrayAsync(cancellationToken), format);
     }
 
     private async Task<ApiResult> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)
-        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken))
-            return new ApiResult(response, await ReadBodyAsync(response.Content, cancellationToken));
-    }
-
-    /// <summary>
-    /// The whole body, in one array of its exact size when the server says how long it is; otherwise grown as
-    /// it arrives. Either way once, where buffering and then copying out would allocate it twice.
-    /// </summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        if (content.Headers.ContentLength is { } length)
-        {
-            if (length == 0)
-                return ReadOnlyMemory<byte>.Empty;
-            var exact = new byte[length];
-            await stream.ReadExactlyAsync(exact, cancellationToken);
-            return exact;
-        }
-        using var grown = new MemoryStream();
-        await stream.CopyToAsync(grown, cancellationToken);
-        return grown.GetBuffer().AsMemory(0, (int)grown.Length);
+        using (var response = await http.SendAsync(request, cancellationToken))
+            return new ApiResult(response, await response.Content.ReadAsByteArrayAsync(cancellationToken));
     }
 
     private HttpRequestMessage Admin(HttpMethod method, string path, HttpContent? content = null)
