@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using BoxOffice.Contracts;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -36,9 +34,11 @@ public sealed class PaymentModeTests
     {
         await using var app = new App("Development");
 
-        var site = await app.CreateClient().GetFromJsonAsync<SiteInfo>("/api/site");
+        using var api = app.CreateApiClient();
 
-        Assert.True(site!.TestMode);
+        var site = (await api.GetSiteAsync()).Value;
+
+        Assert.True(site.TestMode);
     }
 
     [Fact]
@@ -57,9 +57,11 @@ public sealed class PaymentModeTests
     {
         await using var app = new App("Production", ("Payments:AllowTestMode", "true"));
 
-        var site = await app.CreateClient().GetFromJsonAsync<SiteInfo>("/api/site");
+        using var api = app.CreateApiClient();
 
-        Assert.True(site!.TestMode);
+        var site = (await api.GetSiteAsync()).Value;
+
+        Assert.True(site.TestMode);
     }
 
     [Theory]

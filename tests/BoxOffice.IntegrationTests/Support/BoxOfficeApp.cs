@@ -1,66 +1,88 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using BoxOffice.Contracts;
+using System.Text.Json;
+using BoxOffice.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>The real server in memory, on its own SQLite file that it deletes afterwards.</summary>
-public class BoxOfficeApp : WebApplicationFactory<Program>
+/// <summary>
+/// The real server in memory, on a database of its own that goes with it: a SQLite file, or a PostgreSQL
+/// database made when the fixture starts (<see cref="InitializeAsync"/>).
+/// </summary>
+public class BoxOfficeApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminToken = "integration-admin-token-32-characters";
 
-    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"boxoffice-it-{Guid.NewGuid():N}.db");
+    private ITestDatabase? _database;
+
+    public BoxOfficeApp()
+        : this(TestStore.Sqlite)
+    {
+    }
+
+    protected BoxOfficeApp(TestStore store)
+    {
+        Store = store;
+        if (store == TestStore.Sqlite)
+            _database = new SqliteDatabase();
+    }
+
+    public TestStore Store { get; }
+
+    public ITestDatabase Database => _database ?? throw new InvalidOperationException("A PostgreSQL app makes its database in InitializeAsync, as a test fixture.");
+
+    public async ValueTask InitializeAsync() => _database ??= await PostgresDatabase.CreateAsync("app");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:BoxOffice", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in Database.ServerSettings)
+            builder.UseSetting(key, value);
         builder.UseSetting("Admin:Token", AdminToken);
         // Every request of a test host comes from one client; tests of the limits switch them back on.
         builder.UseSetting("Limits:Enabled", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
+    /// <summary>A client of this server that sends the admin token on staff routes, or <paramref name="adminToken"/> if given.</summary>
+    public BoxOfficeClient CreateApiClient(string? adminToken = AdminToken) => new(CreateClient(), adminToken);
+
     public HttpClient CreateAdminClient()
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
         return client;
     }
 
-    public async Task<string> CreateEventAsync(object layout, string? id = null)
+    /// <summary>Creates an event, paid at <paramref name="price"/> a seat if given, and returns its id.</summary>
+    public async Task<string> CreateEventAsync(JsonElement layout, long? price = null, string? id = null)
     {
-        id ??= $"ev-{Guid.NewGuid():N}"[..20];
-        using var admin = CreateAdminClient();
-        var response = await admin.PostAsJsonAsync("/api/events", new { id, title = $"Event {id}", layout });
-        response.EnsureSuccessStatusCode();
-        return id;
-    }
-
-    /// <summary>A read-only connection to the server's database, for checking what was really committed.</summary>
-    public SqliteConnection OpenDatabase()
-    {
-        var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        return connection;
+        using var api = CreateApiClient();
+        return await api.NewEventAsync(layout, price, id);
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-            File.Delete(DatabasePath + suffix);
+        if (_database is not null)
+            await _database.DisposeAsync();
         GC.SuppressFinalize(this);
     }
-
-    public static object Seats(params (string Seat, string Name)[] seats) =>
-        new { seats = seats.Select(s => new { seat = s.Seat, name = s.Name }).ToArray() };
-
-    public static async Task<BookingResponse> ReadBooking(HttpResponseMessage response)
-    {
-        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<BookingResponse>())!;
-    }
 }
+
+/// <summary>Live feeds of an in-memory server, which takes WebSockets through its own client rather than the network.</summary>
+public static class InMemoryFeeds
+{
+    /// <summary>A subscriber of the event's live feed.</summary>
+    public static Task<LiveFeed> WatchEventAsync(this WebApplicationFactory<Program> host, string eventId) =>
+        WatchAsync(host, LiveFeed.EventAddress(host.Server.BaseAddress, eventId));
+
+    /// <summary>A subscriber of the tutorial's socket for the flight.</summary>
+    public static Task<LiveFeed> WatchFlightAsync(this WebApplicationFactory<Program> host, string flightId) =>
+        WatchAsync(host, LiveFeed.FlightAddress(host.Server.BaseAddress, flightId));
+
+    private static async Task<LiveFeed> WatchAsync(WebApplicationFactory<Program> host, Uri address) =>
+        new(await host.Server.CreateWebSocketClient().ConnectAsync(address, CancellationToken.None));
+}
+
+/// <summary>The same server on PostgreSQL.</summary>
+public sealed class PostgresBoxOfficeApp() : BoxOfficeApp(TestStore.Postgres);

@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Text;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
 using BoxOffice.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -22,90 +22,32 @@ public sealed class CheckoutApp : BoxOfficeApp
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
     }
 
-    public async Task<string> CreatePaidEventAsync(int rows = 2, int seatsPerRow = 10)
-    {
-        var id = $"paid-{Guid.NewGuid():N}"[..20];
-        using var admin = CreateAdminClient();
-        var response = await admin.PostAsJsonAsync("/api/events", new
-        {
-            id,
-            title = "Paid show",
-            layout = new { template = "cinema", rows, seatsPerRow },
-            prices = new Dictionary<string, long> { ["standard"] = 1500 },
-        });
-        response.EnsureSuccessStatusCode();
-        return id;
-    }
+    /// <summary>A cinema at 15.00 a seat.</summary>
+    public Task<string> CreatePaidEventAsync(int rows = 2, int seatsPerRow = 10) => CreateEventAsync(Layouts.Cinema(rows, seatsPerRow), price: 1500);
 
-    public static Task<HttpResponseMessage> CreateOrderAsync(HttpClient client, string key, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", key);
-        return client.SendAsync(request);
-    }
+    /// <summary>The webhook body a gateway sends for a payment, as the bytes it signs.</summary>
+    public static byte[] WebhookBody(string paymentId, string status) =>
+        Encoding.UTF8.GetBytes($$"""{"paymentId":"{{paymentId}}","status":"{{status}}"}""");
 
-    /// <summary>The payment id of <c>/pay/{paymentId}#key=…</c>.</summary>
-    public static string PaymentId(OrderCreated order) => new Uri(order.PaymentUrl).Segments[^1];
-
-    /// <summary>The payment link's key, from the fragment of <c>/pay/{paymentId}#key=…</c>.</summary>
-    public static string PaymentKey(OrderCreated order) => new Uri(order.PaymentUrl).Fragment.Split("#key=", 2)[1];
-
-    public static string WebhookBody(string paymentId, string status) => $$"""{"paymentId":"{{paymentId}}","status":"{{status}}"}""";
-
-    public static string Sign(string secret, DateTimeOffset signedAt, string body) =>
-        PaymentSignature.Sign(secret, signedAt.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(body));
+    public static string Sign(string secret, DateTimeOffset signedAt, byte[] body) => PaymentSignature.Sign(secret, signedAt.ToUnixTimeSeconds(), body);
 
     /// <summary>Signs as a gateway would, at this server's time now.</summary>
-    public string SignNow(string body) => Sign(WebhookSecret, Time.GetUtcNow(), body);
+    public string SignNow(byte[] body) => Sign(WebhookSecret, Time.GetUtcNow(), body);
 
-    /// <summary>A webhook as a gateway posts it, with the signature header as given, however malformed.</summary>
-    public static HttpRequestMessage WebhookRequest(string body, string signature)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation(PaymentSignature.Header, signature);
-        return request;
-    }
+    /// <summary>The gateway's webhook for a payment, signed at this server's time now.</summary>
+    public Task<ApiResult<WebhookAnswer>> WebhookAsync(BoxOfficeClient api, string paymentId, string status) =>
+        api.SendPaymentWebhookAsync(new PaymentWebhook(paymentId, status), WebhookSecret, Time.GetUtcNow());
 
-    /// <summary>Posts a webhook signed now, unless a signature is given.</summary>
-    public Task<HttpResponseMessage> WebhookAsync(HttpClient client, string paymentId, string status, string? signature = null)
-    {
-        var body = WebhookBody(paymentId, status);
-        return client.SendAsync(WebhookRequest(body, signature ?? SignNow(body)));
-    }
+    public static async Task<OrderView> GetOrderAsync(BoxOfficeClient api, OrderCreated order) =>
+        (await api.GetOrderAsync(order.OrderId, order.ManageToken)).EnsureSuccess().Value;
 
-    /// <summary>The fake gateway's Pay ("paid") or Decline ("failed"), with the given payment link key, if any.</summary>
-    public static Task<HttpResponseMessage> DecideAsync(HttpClient client, string paymentId, string outcome, string? key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/payments/{paymentId}/decision") { Content = JsonContent.Create(new { outcome }) };
-        if (key is not null)
-            request.Headers.Add("X-Payment-Key", key);
-        return client.SendAsync(request);
-    }
-
-    /// <summary>What the payment page reads, with the given payment link key, if any.</summary>
-    public static Task<HttpResponseMessage> GetPaymentAsync(HttpClient client, string paymentId, string? key)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/payments/{paymentId}");
-        if (key is not null)
-            request.Headers.Add("X-Payment-Key", key);
-        return client.SendAsync(request);
-    }
-
-    public static async Task<OrderView> GetOrderAsync(HttpClient client, OrderCreated order)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{order.OrderId}") { Headers = { { "X-Manage-Token", order.ManageToken } } };
-        using var response = await client.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<OrderView>())!;
-    }
-
-    /// <summary>Ticketing runs after the webhook answers; this waits for it, bounded.</summary>
-    public static async Task<OrderView> WaitForStatusAsync(HttpClient client, OrderCreated order, string status)
+    /// <summary>Ticketing runs after the webhook answers, and nothing announces its end: this asks until it is over, bounded.</summary>
+    public static async Task<OrderView> WaitForStatusAsync(BoxOfficeClient api, OrderCreated order, string status)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (true)
         {
-            var view = await GetOrderAsync(client, order);
+            var view = await GetOrderAsync(api, order);
             if (view.Status == status)
                 return view;
             await Task.Delay(20, timeout.Token);

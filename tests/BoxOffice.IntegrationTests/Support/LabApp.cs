@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Net.ServerSentEvents;
-using System.Text.Json;
 using BoxOffice.Contracts;
 using Microsoft.AspNetCore.Hosting;
 
@@ -32,21 +29,17 @@ public sealed class LabApp : BoxOfficeApp
     /// <summary>Starts a run and follows its server-sent events to the end.</summary>
     public async Task<LabRun> RunAsync(int seats, int buyers)
     {
-        using var admin = CreateAdminClient();
-        var started = await admin.PostAsJsonAsync("/api/lab/runs", new { seats, buyers });
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        return await FollowAsync((await started.Content.ReadFromJsonAsync<LabRun>())!.Id);
+        using var api = CreateApiClient();
+        var started = await api.StartLabRunAsync(new StartLabRunRequest(seats, buyers));
+        Assert.Equal(HttpStatusCode.Accepted, started.Status);
+        return await FollowAsync(started.Value.Id);
     }
 
     public async Task<LabRun> FollowAsync(string runId)
     {
-        using var admin = CreateAdminClient();
+        using var api = CreateApiClient();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await using var stream = await admin.GetStreamAsync($"/api/lab/runs/{runId}/progress", timeout.Token);
-        LabRun? last = null;
-        await foreach (var item in SseParser.Create(stream, (_, data) => JsonSerializer.Deserialize<LabRun>(data, JsonSerializerOptions.Web)!).EnumerateAsync(timeout.Token))
-            last = item.Data;
-        return last!;
+        return await api.FollowLabRunAsync(runId, timeout.Token);
     }
 }
