@@ -7,7 +7,8 @@ using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
-public class BestAvailableTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
+/// <summary>Best-available bookings, under a rush and seat by seat: written once, run on each store.</summary>
+public abstract class BestAvailableTests(BoxOfficeApp app)
 {
     private readonly BoxOfficeClient _api = app.CreateApiClient();
 
@@ -28,6 +29,7 @@ public class BestAvailableTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Empty(audit.Anomalies);
         Assert.Equal((1000, 0), (audit.Counts["booked"], audit.Counts["available"]));
         Assert.Equal(0, responses.First(r => r.Status == HttpStatusCode.Conflict).ProblemMember("available").GetInt32());
+        Assert.Equal(1000L, await app.Database.ScalarAsync($"SELECT COUNT(*) FROM booking_seats WHERE event_id = '{eventId}' AND released_at_ms IS NULL"));
     }
 
     [Fact]
@@ -91,3 +93,7 @@ public class BestAvailableTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Equal((0L, 60, 0), (audit.Version, audit.Counts["available"], audit.Anomalies.Count));
     }
 }
+
+public sealed class SqliteBestAvailableTests(BoxOfficeApp app) : BestAvailableTests(app), IClassFixture<BoxOfficeApp>;
+
+public sealed class PostgresBestAvailableTests(PostgresBoxOfficeApp app) : BestAvailableTests(app), IClassFixture<PostgresBoxOfficeApp>;

@@ -8,7 +8,8 @@ using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
-public class BookingsApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
+/// <summary>Named bookings through the API, with the owner's manage token: written once, run on each store.</summary>
+public abstract class BookingsApiTests(BoxOfficeApp app)
 {
     private readonly BoxOfficeClient _api = app.CreateApiClient();
 
@@ -152,3 +153,7 @@ public class BookingsApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.True(metrics["process_working_set_bytes"] > 0);
     }
 }
+
+public sealed class SqliteBookingsApiTests(BoxOfficeApp app) : BookingsApiTests(app), IClassFixture<BoxOfficeApp>;
+
+public sealed class PostgresBookingsApiTests(PostgresBoxOfficeApp app) : BookingsApiTests(app), IClassFixture<PostgresBoxOfficeApp>;

@@ -7,7 +7,8 @@ using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
-public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
+/// <summary>Orders, the signed payment webhook and ticketing: written once, run on each store.</summary>
+public abstract class CheckoutTests(CheckoutApp app)
 {
     private readonly BoxOfficeClient _api = app.CreateApiClient();
 
@@ -304,3 +305,7 @@ public class CheckoutTests(CheckoutApp app) : IClassFixture<CheckoutApp>
         Assert.Equal((100, 0, 0), (audit.Counts["booked"], audit.Counts["held"], audit.Counts["available"]));
     }
 }
+
+public sealed class SqliteCheckoutTests(CheckoutApp app) : CheckoutTests(app), IClassFixture<CheckoutApp>;
+
+public sealed class PostgresCheckoutTests(PostgresCheckoutApp app) : CheckoutTests(app), IClassFixture<PostgresCheckoutApp>;

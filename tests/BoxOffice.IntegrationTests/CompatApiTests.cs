@@ -9,8 +9,8 @@ using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>The Durable Objects tutorial's routes, with its exact shapes, on tutorial flights and nothing else.</summary>
-public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
+/// <summary>The Durable Objects tutorial's routes, with its exact shapes, on tutorial flights and nothing else: written once, run on each store.</summary>
+public abstract class CompatApiTests(BoxOfficeApp app)
 {
     private readonly BoxOfficeClient _api = app.CreateApiClient();
 
@@ -240,6 +240,10 @@ public class CompatApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.False(await FlightExistsAsync(app, unknown));
     }
 }
+
+public sealed class SqliteCompatApiTests(BoxOfficeApp app) : CompatApiTests(app), IClassFixture<BoxOfficeApp>;
+
+public sealed class PostgresCompatApiTests(PostgresBoxOfficeApp app) : CompatApiTests(app), IClassFixture<PostgresBoxOfficeApp>;
 
 /// <summary>Per-client limits on, with the tutorial's default of ten new flights, in a window no test outlasts.</summary>
 public sealed class FlightRateApp : BoxOfficeApp

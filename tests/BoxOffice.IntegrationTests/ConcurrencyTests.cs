@@ -5,8 +5,8 @@ using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>Exact outcomes under contention: the database, not luck, decides who gets a seat.</summary>
-public class ConcurrencyTests(BoxOfficeApp app, ITestOutputHelper output) : IClassFixture<BoxOfficeApp>
+/// <summary>Exact outcomes under contention: the database, not luck, decides who gets a seat. Written once, run on each store.</summary>
+public abstract class ConcurrencyTests(BoxOfficeApp app, ITestOutputHelper output)
 {
     private readonly BoxOfficeClient _api = app.CreateApiClient();
 
@@ -60,3 +60,7 @@ public class ConcurrencyTests(BoxOfficeApp app, ITestOutputHelper output) : ICla
         Assert.Equal((winners.Length, 1000 - winners.Length), (map.Counts["booked"], map.Counts["available"]));
     }
 }
+
+public sealed class SqliteConcurrencyTests(BoxOfficeApp app, ITestOutputHelper output) : ConcurrencyTests(app, output), IClassFixture<BoxOfficeApp>;
+
+public sealed class PostgresConcurrencyTests(PostgresBoxOfficeApp app, ITestOutputHelper output) : ConcurrencyTests(app, output), IClassFixture<PostgresBoxOfficeApp>;

@@ -8,7 +8,8 @@ using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
-public class EventsApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
+/// <summary>Creating events and reading their seat maps: written once, run on each store.</summary>
+public abstract class EventsApiTests(BoxOfficeApp app)
 {
     private readonly BoxOfficeClient _api = app.CreateApiClient();
 
@@ -132,3 +133,7 @@ public class EventsApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Equal("application/problem+json", response.MediaType);
     }
 }
+
+public sealed class SqliteEventsApiTests(BoxOfficeApp app) : EventsApiTests(app), IClassFixture<BoxOfficeApp>;
+
+public sealed class PostgresEventsApiTests(PostgresBoxOfficeApp app) : EventsApiTests(app), IClassFixture<PostgresBoxOfficeApp>;

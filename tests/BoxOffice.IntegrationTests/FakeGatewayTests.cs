@@ -6,8 +6,8 @@ using BoxOffice.Contracts;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>The fake gateway's payment page and its Pay and Decline, which only the payment link's key opens.</summary>
-public sealed partial class FakeGatewayTests(CheckoutApp app) : IClassFixture<CheckoutApp>
+/// <summary>The fake gateway's payment page and its Pay and Decline, which only the payment link's key opens: written once, run on each store.</summary>
+public abstract partial class FakeGatewayTests(CheckoutApp app)
 {
     private readonly BoxOfficeClient _api = app.CreateApiClient();
 
@@ -127,3 +127,7 @@ public sealed partial class FakeGatewayTests(CheckoutApp app) : IClassFixture<Ch
         Assert.Equal("awaiting_payment", (await CheckoutApp.GetOrderAsync(_api, order)).Status);
     }
 }
+
+public sealed class SqliteFakeGatewayTests(CheckoutApp app) : FakeGatewayTests(app), IClassFixture<CheckoutApp>;
+
+public sealed class PostgresFakeGatewayTests(PostgresCheckoutApp app) : FakeGatewayTests(app), IClassFixture<PostgresCheckoutApp>;

@@ -5,7 +5,8 @@ using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
-public class LiveTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
+/// <summary>The live feed and the tutorial's socket: written once, run on each store.</summary>
+public abstract class LiveTests(BoxOfficeApp app)
 {
     private readonly BoxOfficeClient _api = app.CreateApiClient();
 
@@ -82,3 +83,7 @@ public class LiveTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }
+
+public sealed class SqliteLiveTests(BoxOfficeApp app) : LiveTests(app), IClassFixture<BoxOfficeApp>;
+
+public sealed class PostgresLiveTests(PostgresBoxOfficeApp app) : LiveTests(app), IClassFixture<PostgresBoxOfficeApp>;

@@ -9,9 +9,19 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BoxOffice.IntegrationTests;
 
 /// <summary>The server with a clock the test moves and a known webhook secret, so tests sign webhooks like a gateway.</summary>
-public sealed class CheckoutApp : BoxOfficeApp
+public class CheckoutApp : BoxOfficeApp
 {
     public const string WebhookSecret = "integration-webhook-secret";
+
+    public CheckoutApp()
+        : this(TestStore.Sqlite)
+    {
+    }
+
+    protected CheckoutApp(TestStore store)
+        : base(store)
+    {
+    }
 
     public ManualTime Time { get; } = new(DateTimeOffset.UtcNow);
 
@@ -54,3 +64,6 @@ public sealed class CheckoutApp : BoxOfficeApp
         }
     }
 }
+
+/// <summary>The same server on PostgreSQL.</summary>
+public sealed class PostgresCheckoutApp() : CheckoutApp(TestStore.Postgres);
