@@ -34,6 +34,7 @@ public static class Failover
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(TimeSpan.FromSeconds(120));
         var goal = seats * 9 / 10;
+        var thirdAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var buyers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
         {
             var client = clients[worker % clients.Length];
@@ -47,6 +48,8 @@ public static class Failover
                     if (answer.Status == HttpStatusCode.Created)
                     {
                         acknowledged.Add(answer.Value);
+                        if (acknowledged.Count >= goal / 3)
+                            thirdAcknowledged.TrySetResult();
                         if (worker % clients.Length != 0 && sentAfterKill)
                             Interlocked.CompareExchange(ref movedAt, Stopwatch.GetTimestamp(), 0);
                     }
@@ -71,8 +74,7 @@ public static class Failover
             }
         }, CancellationToken.None)).ToArray();
 
-        while (acknowledged.Count < goal / 3 && !buyers.All(b => b.IsCompleted))
-            await Task.Delay(1, cancellationToken);
+        await Task.WhenAny(thirdAcknowledged.Task, Task.WhenAll(buyers));
         var beforeKill = acknowledged.Count;
         victim.Kill();
         Volatile.Write(ref killedAt, Stopwatch.GetTimestamp());
