@@ -20,8 +20,6 @@ public sealed class BoxOfficeClient(HttpClient http, string? adminToken = null) 
     private static readonly MediaTypeHeaderValue JsonContentType = new(JsonMediaType);
     private static readonly BodyFormat<ServerMetrics> Metrics = new("text/plain", ServerMetrics.Parse);
 
-    public Uri BaseAddress => http.BaseAddress ?? throw new InvalidOperationException("The HttpClient has no base address.");
-
     public Task<ApiResult<EventSummary[]>> ListEventsAsync(CancellationToken cancellationToken = default) =>
         SendAsync(new(HttpMethod.Get, "/api/events"), Json.EventSummaries, cancellationToken);
 

@@ -22,12 +22,9 @@ public class BoxOfficeApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected BoxOfficeApp(TestStore store)
     {
-        Store = store;
         if (store == TestStore.Sqlite)
             _database = new SqliteDatabase();
     }
-
-    public TestStore Store { get; }
 
     public ITestDatabase Database => _database ?? throw new InvalidOperationException("A PostgreSQL app makes its database in InitializeAsync, as a test fixture.");
 
@@ -43,7 +40,7 @@ public class BoxOfficeApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
-    /// <summary>A client of this server that sends the admin token on staff routes, or <paramref name="adminToken"/> if given.</summary>
+    /// <summary>A client of this server whose staff calls carry <paramref name="adminToken"/>: the server's own, another a test guesses, or none (null).</summary>
     public BoxOfficeClient CreateApiClient(string? adminToken = AdminToken) => new(CreateClient(), adminToken);
 
     public HttpClient CreateAdminClient()

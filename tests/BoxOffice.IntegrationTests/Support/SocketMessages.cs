@@ -7,7 +7,7 @@ namespace BoxOffice.IntegrationTests;
 /// <summary>Live feed reads for tests: each message must come within <see cref="Patience"/>, and deltas must run on without a gap.</summary>
 public static class SocketMessages
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     public static async Task<LiveSnapshot> NextSnapshotAsync(this LiveFeed feed)
     {
