@@ -32,6 +32,7 @@ namespace BoxOffice.Server;
 [JsonSerializable(typeof(WebhookAnswer))]
 [JsonSerializable(typeof(PaymentDecision))]
 [JsonSerializable(typeof(SiteInfo))]
+[JsonSerializable(typeof(ServerMemory))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class ServerJson : JsonSerializerContext;

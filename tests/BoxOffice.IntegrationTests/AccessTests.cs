@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
@@ -26,8 +28,9 @@ public sealed class AccessTests : IAsyncLifetime
             .SelectMany(endpoint => endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods
                 .Select(method => (Method: method, Path: "/" + endpoint.RoutePattern.RawText!.Trim('/').Replace("{id}", "victim", StringComparison.Ordinal).Replace("{email}", "victim@example.com", StringComparison.Ordinal))))
             .ToArray();
-        var eventId = await _app.CreateEventAsync(new { template = "a320" }, "victim");
+        var eventId = await _app.CreateEventAsync(Layouts.A320, id: "victim");
         using var client = _app.CreateClient();
+        using var api = _app.CreateApiClient(adminToken: null);
 
         Assert.Contains(adminRoutes, route => route is { Method: "POST", Path: "/api/events" });
         Assert.Contains(adminRoutes, route => route.Path == "/api/events/victim/audit");
@@ -43,53 +46,37 @@ public sealed class AccessTests : IAsyncLifetime
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             }
         }
-        Assert.DoesNotContain(await client.GetFromJsonAsync<EventSummary[]>("/api/events") ?? [], e => e.Id == "intruder");
-        Assert.Equal(eventId, (await client.GetFromJsonAsync<SeatMapView>($"/api/events/{eventId}"))!.Id);
+        Assert.DoesNotContain((await api.ListEventsAsync()).Value, e => e.Id == "intruder");
+        Assert.Equal(eventId, (await api.GetSeatMapAsync(eventId)).Value.Id);
     }
 
     [Fact]
     public async Task A_booking_is_hidden_and_kept_from_anyone_holding_another_bookings_token()
     {
-        var eventId = await _app.CreateEventAsync(new { template = "a320" });
-        using var client = _app.CreateClient();
-        var mine = await BoxOfficeApp.ReadBooking(await client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("1A", "Ada"))));
-        var theirs = await BoxOfficeApp.ReadBooking(await client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("2A", "Bob"))));
+        var eventId = await _app.CreateEventAsync(Layouts.A320);
+        using var api = _app.CreateApiClient();
+        var mine = (await api.BookAsync(eventId, Seats(("1A", "Ada")))).Created();
+        var theirs = (await api.BookAsync(eventId, Seats(("2A", "Bob")))).Created();
 
-        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Delete })
-        {
-            using var request = new HttpRequestMessage(method, $"/api/bookings/{theirs.Reference}") { Headers = { { "X-Manage-Token", mine.ManageToken } } };
-            using var response = await client.SendAsync(request);
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        }
-        using var owner = new HttpRequestMessage(HttpMethod.Get, $"/api/bookings/{theirs.Reference}") { Headers = { { "X-Manage-Token", theirs.ManageToken } } };
-        Assert.Equal("confirmed", (await (await client.SendAsync(owner)).Content.ReadFromJsonAsync<BookingView>())!.Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetBookingAsync(theirs.Reference, mine.ManageToken)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.CancelBookingAsync(theirs.Reference, mine.ManageToken)).Status);
+        Assert.Equal("confirmed", (await api.GetBookingAsync(theirs.Reference, theirs.ManageToken)).Value.Status);
     }
 
     [Fact]
     public async Task An_order_is_hidden_from_anyone_holding_another_orders_token()
     {
-        using var admin = _app.CreateAdminClient();
-        var eventId = $"paid-{Guid.NewGuid():N}"[..20];
-        (await admin.PostAsJsonAsync("/api/events", new { id = eventId, title = "Paid", layout = new { template = "a320" }, prices = new { standard = 900 } })).EnsureSuccessStatusCode();
-        var mine = await OrderAsync(admin, eventId, "mine");
-        var theirs = await OrderAsync(admin, eventId, "theirs");
+        using var api = _app.CreateApiClient();
+        var eventId = await _app.CreateEventAsync(Layouts.A320, price: 900);
+        var mine = await OrderAsync(api, eventId, "mine");
+        var theirs = await OrderAsync(api, eventId, "theirs");
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{theirs.OrderId}") { Headers = { { "X-Manage-Token", mine.ManageToken } } };
-        using var response = await admin.SendAsync(request);
+        var response = await api.GetOrderAsync(theirs.OrderId, mine.ManageToken);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.DoesNotContain("theirs", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, response.Status);
+        Assert.DoesNotContain("theirs", response.Text, StringComparison.Ordinal);
     }
 
-    private static async Task<OrderCreated> OrderAsync(HttpClient client, string eventId, string name)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
-        {
-            Content = JsonContent.Create(new { eventId, count = 1, names = new[] { name }, email = $"{name}@example.com" }),
-            Headers = { { "Idempotency-Key", name } },
-        };
-        using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<OrderCreated>())!;
-    }
+    private static async Task<OrderCreated> OrderAsync(BoxOfficeClient api, string eventId, string name) =>
+        (await api.CreateOrderAsync(new CreateOrderRequest(eventId, null, 1, [name], null, null, $"{name}@example.com"), name)).Created();
 }

@@ -1,34 +1,30 @@
+using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
+using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
-public class BookingsApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
+/// <summary>Named bookings through the API, with the owner's manage token: written once, run on each store.</summary>
+public abstract class BookingsApiTests(BoxOfficeApp app)
 {
-    private readonly HttpClient _client = app.CreateClient();
+    private readonly BoxOfficeClient _api = app.CreateApiClient();
 
-    private Task<string> NewFlight() => app.CreateEventAsync(new { template = "a320" });
+    private Task<string> NewFlight() => app.CreateEventAsync(Layouts.A320);
 
-    private Task<HttpResponseMessage> Book(string eventId, params (string Seat, string Name)[] seats) =>
-        _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(seats));
+    private Task<ApiResult<BookingResponse>> Book(string eventId, params (string Seat, string Name)[] seats) => _api.BookAsync(eventId, Seats(seats));
 
-    private Task<HttpResponseMessage> Send(HttpMethod method, string reference, string? token)
-    {
-        var request = new HttpRequestMessage(method, $"/api/bookings/{reference}");
-        if (token is not null)
-            request.Headers.Add("X-Manage-Token", token);
-        return _client.SendAsync(request);
-    }
+    private async Task<SeatMapView> SeatMapAsync(string eventId) => (await _api.GetSeatMapAsync(eventId)).EnsureSuccess().Value;
 
     [Fact]
     public async Task Booking_named_seats_returns_a_reference_and_a_manage_token()
     {
         var flight = await NewFlight();
 
-        var booking = await BoxOfficeApp.ReadBooking(await Book(flight, ("10c", "Ada Lovelace"), ("1A", "Charles Babbage")));
+        var booking = (await Book(flight, ("10c", "Ada Lovelace"), ("1A", "Charles Babbage"))).Created();
 
         Assert.Matches("^[A-Z2-9]{8}$", booking.Reference);
         Assert.True(booking.ManageToken.Length >= 32);
@@ -39,15 +35,14 @@ public class BookingsApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     public async Task Booking_is_all_or_nothing_and_names_the_seats_that_are_taken()
     {
         var flight = await NewFlight();
-        await BoxOfficeApp.ReadBooking(await Book(flight, ("2B", "Ada")));
+        (await Book(flight, ("2B", "Ada"))).Created();
 
         var response = await Book(flight, ("2A", "Bob"), ("2B", "Cy"));
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(["2B"], problem.GetProperty("unavailableSeats").EnumerateArray().Select(s => s.GetString()));
-        var map = await _client.GetFromJsonAsync<SeatMapView>($"/api/events/{flight}");
-        Assert.Equal("available", map!.Seats.Single(s => s.Label == "2A").Status);
+        Assert.Equal(HttpStatusCode.Conflict, response.Status);
+        Assert.Equal(["2B"], response.ProblemMember("unavailableSeats").EnumerateArray().Select(s => s.GetString()));
+        var map = await SeatMapAsync(flight);
+        Assert.Equal("available", map.Seats.Single(s => s.Label == "2A").Status);
         Assert.Equal(1, map.Counts["booked"]);
     }
 
@@ -59,9 +54,9 @@ public class BookingsApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         var unknownSeat = await Book(flight, ("11A", "Ada"));
         var unknownEvent = await Book("no-such-flight", ("1A", "Ada"));
 
-        Assert.Equal(HttpStatusCode.NotFound, unknownSeat.StatusCode);
-        Assert.Contains("11A", await unknownSeat.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, unknownEvent.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownSeat.Status);
+        Assert.Contains("11A", unknownSeat.Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unknownEvent.Status);
     }
 
     public static TheoryData<string> BadBodies() => new()
@@ -85,78 +80,80 @@ public class BookingsApiTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     public async Task Bad_input_is_a_bad_request_and_changes_nothing(string body)
     {
         var flight = await NewFlight();
+        using var client = app.CreateClient();
 
-        var response = await _client.PostAsync($"/api/events/{flight}/bookings", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await client.PostAsync($"/api/events/{flight}/bookings", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var map = await _client.GetFromJsonAsync<SeatMapView>($"/api/events/{flight}");
-        Assert.Equal(0, map!.Version);
+        Assert.Equal(0, (await SeatMapAsync(flight)).Version);
     }
 
     [Fact]
     public async Task The_owner_sees_the_booking_with_names_and_others_do_not()
     {
         var flight = await NewFlight();
-        var booking = await BoxOfficeApp.ReadBooking(await Book(flight, ("3C", "Ada Lovelace")));
+        var booking = (await Book(flight, ("3C", "Ada Lovelace"))).Created();
 
-        var owner = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/bookings/{booking.Reference}") { Headers = { { "X-Manage-Token", booking.ManageToken } } });
-        var noToken = await Send(HttpMethod.Get, booking.Reference, null);
-        var wrongToken = await Send(HttpMethod.Get, booking.Reference, "not-the-token");
-        var publicMap = await _client.GetStringAsync($"/api/events/{flight}");
+        var owner = await _api.GetBookingAsync(booking.Reference, booking.ManageToken);
+        var noToken = await _api.GetBookingAsync(booking.Reference, null);
+        var wrongToken = await _api.GetBookingAsync(booking.Reference, "not-the-token");
+        var publicMap = await _api.GetSeatMapAsync(flight);
 
-        var view = await owner.Content.ReadFromJsonAsync<BookingView>();
-        Assert.Equal(("confirmed", flight), (view!.Status, view.EventId));
+        var view = owner.Value;
+        Assert.Equal(("confirmed", flight), (view.Status, view.EventId));
         Assert.Equal([new BookedSeat("3C", "Ada Lovelace")], view.Seats);
-        Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, wrongToken.StatusCode);
-        Assert.DoesNotContain("Lovelace", publicMap, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.Status);
+        Assert.Equal(HttpStatusCode.NotFound, wrongToken.Status);
+        Assert.DoesNotContain("Lovelace", publicMap.Text, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Cancelling_releases_the_seats_for_someone_else()
     {
         var flight = await NewFlight();
-        var booking = await BoxOfficeApp.ReadBooking(await Book(flight, ("4A", "Ada"), ("4B", "Bob")));
+        var booking = (await Book(flight, ("4A", "Ada"), ("4B", "Bob"))).Created();
 
-        var wrong = await Send(HttpMethod.Delete, booking.Reference, "guess");
-        var cancelled = await Send(HttpMethod.Delete, booking.Reference, booking.ManageToken);
-        var again = await Send(HttpMethod.Delete, booking.Reference, booking.ManageToken);
+        var wrong = await _api.CancelBookingAsync(booking.Reference, "guess");
+        var cancelled = await _api.CancelBookingAsync(booking.Reference, booking.ManageToken);
+        var again = await _api.CancelBookingAsync(booking.Reference, booking.ManageToken);
 
-        Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, cancelled.StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
-        var view = await (await Send(HttpMethod.Get, booking.Reference, booking.ManageToken)).Content.ReadFromJsonAsync<BookingView>();
-        Assert.Equal("cancelled", view!.Status);
-        await BoxOfficeApp.ReadBooking(await Book(flight, ("4B", "Cy")));
-        var map = await _client.GetFromJsonAsync<SeatMapView>($"/api/events/{flight}");
-        Assert.Equal((59, 1), (map!.Counts["available"], map.Counts["booked"]));
+        Assert.Equal(HttpStatusCode.NotFound, wrong.Status);
+        Assert.Equal(HttpStatusCode.NoContent, cancelled.Status);
+        Assert.Equal(HttpStatusCode.NoContent, again.Status);
+        Assert.Equal("cancelled", (await _api.GetBookingAsync(booking.Reference, booking.ManageToken)).Value.Status);
+        (await Book(flight, ("4B", "Cy"))).Created();
+        var map = await SeatMapAsync(flight);
+        Assert.Equal((59, 1), (map.Counts["available"], map.Counts["booked"]));
     }
 
     [Fact]
     public async Task Unknown_references_are_not_found()
     {
-        var response = await Send(HttpMethod.Get, "ZZZZZZZZ", "token");
+        var response = await _api.GetBookingAsync("ZZZZZZZZ", "token");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, response.Status);
     }
 
     [Fact]
     public async Task Metrics_count_committed_batches_and_active_desks()
     {
         var flight = await NewFlight();
-        await BoxOfficeApp.ReadBooking(await Book(flight, ("6D", "Ada")));
+        (await Book(flight, ("6D", "Ada"))).Created();
 
-        using var admin = app.CreateAdminClient();
-        var response = await admin.GetAsync("/metrics");
-        var metrics = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(' '))
-            .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        var response = await _api.GetMetricsAsync();
+        var metrics = response.Value.Values;
 
-        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/plain", response.MediaType);
+        Assert.All(response.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries), line =>
+            Assert.True(line.Split(' ') is [_, var value] && double.TryParse(value, CultureInfo.InvariantCulture, out _), line));
         Assert.True(metrics["boxoffice_desk_batches"] >= 1);
         Assert.True(metrics["boxoffice_desk_commands"] >= 1);
         Assert.True(metrics["boxoffice_desks_active"] >= 1);
         Assert.True(metrics["process_working_set_bytes"] > 0);
     }
 }
+
+public sealed class SqliteBookingsApiTests(BoxOfficeApp app) : BookingsApiTests(app), IClassFixture<BoxOfficeApp>;
+
+public sealed class PostgresBookingsApiTests(PostgresBoxOfficeApp app) : BookingsApiTests(app), IClassFixture<PostgresBoxOfficeApp>;

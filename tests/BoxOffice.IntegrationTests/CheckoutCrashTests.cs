@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Http.Json;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
 using BoxOffice.Testing;
 using Microsoft.Data.Sqlite;
@@ -31,10 +30,8 @@ public sealed class CheckoutCrashTests : IDisposable
         List<OrderCreated> orders;
         await using (var server = await StartAsync())
         {
-            using var admin = server.CreateClient();
-            admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
-            var created = await admin.PostAsJsonAsync("/api/events", new { id = "crash-show", title = "Crash show", layout = new { template = "cinema", rows = 10, seatsPerRow = 10 }, prices = new { standard = 2000 } });
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            using var admin = new BoxOfficeClient(server.CreateClient(), AdminToken);
+            await admin.NewEventAsync(Layouts.Cinema(10, 10), price: 2000, id: "crash-show");
             orders = [.. await Task.WhenAll(Enumerable.Range(0, 50).Select(i => CreateOrderAsync(admin, i)))];
         }
 
@@ -44,7 +41,7 @@ public sealed class CheckoutCrashTests : IDisposable
         foreach (var round in new[] { payments[..20], payments })
         {
             await using var server = await StartAsync();
-            using var client = server.CreateClient();
+            using var client = new BoxOfficeClient(server.CreateClient());
             // The kill lands once a quarter of the round is acknowledged, so it always cuts into live work,
             // however slow the machine is, rather than after a fixed delay that may come before any answer.
             var quarterAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -53,10 +50,11 @@ public sealed class CheckoutCrashTests : IDisposable
             {
                 try
                 {
-                    using var response = await SendWebhookAsync(client, p.order, p.status!);
-                    if (!response.IsSuccessStatusCode)
+                    var response = await client.SendPaymentWebhookAsync(
+                        new PaymentWebhook(PaymentLink.Of(p.order).PaymentId, p.status!), Secret, DateTimeOffset.UtcNow);
+                    if (!response.IsSuccess)
                         return;
-                    if ((await response.Content.ReadFromJsonAsync<WebhookAnswer>())!.Status is "paid")
+                    if (response.Value.Status is "paid")
                         acknowledgedPaid.Add(p.order.OrderId);
                     if (Interlocked.Increment(ref acknowledgedThisRound) == round.Length / 4)
                         quarterAcknowledged.TrySetResult();
@@ -72,14 +70,14 @@ public sealed class CheckoutCrashTests : IDisposable
 
         await using (var final = await StartAsync())
         {
-            using var client = final.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+            using var client = new BoxOfficeClient(final.CreateClient(), AdminToken);
             // Bounded wait for recovery: ticketing resumes, and the sweeper releases holds once unpaid
             // orders pass their 30 s deadline (their status reads expired at once; the seat rows follow).
+            // Nothing announces that recovery is over, so this asks until it is.
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (DateTime.UtcNow < deadline
                 && ((await Task.WhenAll(orders.Select(o => StatusAsync(client, o)))).Any(s => s is "awaiting_payment" or "paid")
-                    || (await client.GetFromJsonAsync<EventAudit>("/api/events/crash-show/audit"))!.Counts["held"] > 0))
+                    || (await client.AuditAsync("crash-show")).Value.Counts["held"] > 0))
                 await Task.Delay(100);
         }
 
@@ -107,30 +105,12 @@ public sealed class CheckoutCrashTests : IDisposable
         Assert.True(acknowledgedPaid.Count >= 10, $"only {acknowledgedPaid.Count} payments were acknowledged");
     }
 
-    private static async Task<OrderCreated> CreateOrderAsync(HttpClient client, int index)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
-        {
-            Content = JsonContent.Create(new { eventId = "crash-show", count = 2, names = new[] { $"Ada {index}", $"Bob {index}" }, email = "crash@example.com" }),
-        };
-        request.Headers.Add("Idempotency-Key", $"crash-{index}");
-        using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<OrderCreated>())!;
-    }
+    private static async Task<OrderCreated> CreateOrderAsync(BoxOfficeClient client, int index) =>
+        (await client.CreateOrderAsync(
+            new CreateOrderRequest("crash-show", null, 2, [$"Ada {index}", $"Bob {index}"], null, null, "crash@example.com"), $"crash-{index}")).Created();
 
-    private static Task<HttpResponseMessage> SendWebhookAsync(HttpClient client, OrderCreated order, string status)
-    {
-        var body = CheckoutApp.WebhookBody(CheckoutApp.PaymentId(order), status);
-        return client.SendAsync(CheckoutApp.WebhookRequest(body, CheckoutApp.Sign(Secret, DateTimeOffset.UtcNow, body)));
-    }
-
-    private static async Task<string> StatusAsync(HttpClient client, OrderCreated order)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{order.OrderId}") { Headers = { { "X-Manage-Token", order.ManageToken } } };
-        using var response = await client.SendAsync(request);
-        return (await response.Content.ReadFromJsonAsync<OrderView>())!.Status;
-    }
+    private static async Task<string> StatusAsync(BoxOfficeClient client, OrderCreated order) =>
+        (await client.GetOrderAsync(order.OrderId, order.ManageToken)).Value.Status;
 
     private static object? Scalar(SqliteConnection database, string sql)
     {

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Net.WebSockets;
 using System.Text.Json;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
 using BoxOffice.Testing;
+using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
@@ -36,22 +36,19 @@ public sealed class PostgresCluster : IAsyncLifetime
         }
     }
 
-    public HttpClient CreateClient(int server) => Servers[server].CreateClient();
+    /// <summary>A client of one process; staff routes get the cluster's admin token.</summary>
+    public BoxOfficeClient CreateClient(int server) => new(Servers[server].CreateClient(), AdminToken);
 
-    public async Task<string> CreateEventAsync(object layout)
+    public async Task<string> CreateEventAsync(JsonElement layout)
     {
-        var id = $"ev-{Guid.NewGuid():N}"[..20];
         using var admin = CreateClient(0);
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
-        (await admin.PostAsJsonAsync("/api/events", new { id, title = $"Event {id}", layout })).EnsureSuccessStatusCode();
-        return id;
+        return await admin.NewEventAsync(layout);
     }
 
     public async Task<EventAudit> AuditAsync(int server, string eventId)
     {
         using var admin = CreateClient(server);
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
-        return (await admin.GetFromJsonAsync<EventAudit>($"/api/events/{eventId}/audit"))!;
+        return (await admin.AuditAsync(eventId)).EnsureSuccess().Value;
     }
 
     public async ValueTask DisposeAsync()
@@ -64,25 +61,24 @@ public sealed class PostgresCluster : IAsyncLifetime
 
 public class ClusterTests(PostgresCluster cluster, ITestOutputHelper output) : IClassFixture<PostgresCluster>
 {
-    private static object BestOne(int buyer) => new { count = 1, names = new[] { $"Buyer {buyer}" } };
+    private static BookingRequest BestOne(int buyer) => Best($"Buyer {buyer}");
 
     [Fact]
     public async Task Twelve_hundred_buyers_round_robin_across_three_processes_sell_a_thousand_seats_once()
     {
-        var eventId = await cluster.CreateEventAsync(new { template = "stadium", sections = 1, rows = 40, seatsPerRow = 25 });
+        var eventId = await cluster.CreateEventAsync(Layouts.Stadium(1, 40, 25));
         var clients = Enumerable.Range(0, 3).Select(cluster.CreateClient).ToArray();
 
         var clock = Stopwatch.StartNew();
-        var responses = await Task.WhenAll(Enumerable.Range(0, 1200).Select(i =>
-            clients[i % 3].PostAsJsonAsync($"/api/events/{eventId}/bookings", BestOne(i))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1200).Select(i => clients[i % 3].BookAsync(eventId, BestOne(i))));
         output.WriteLine($"1,200 best-available bookings across three processes in {clock.ElapsedMilliseconds} ms");
 
-        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
-        var booked = await Task.WhenAll(responses.Where(r => r.StatusCode == HttpStatusCode.Created).Select(BoxOfficeApp.ReadBooking));
+        Assert.All(responses, r => Assert.Contains(r.Status, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        var booked = responses.Where(r => r.Status == HttpStatusCode.Created).Select(r => r.Value).ToArray();
         Assert.Equal(1000, booked.Length);
         Assert.Equal(1000, booked.Select(b => b.Seats[0].Seat).Distinct().Count());
         for (var server = 0; server < 3; server++)
-            Assert.Contains(responses.Where((_, i) => i % 3 == server), r => r.StatusCode == HttpStatusCode.Created);
+            Assert.Contains(responses.Where((_, i) => i % 3 == server), r => r.Status == HttpStatusCode.Created);
         var audit = await cluster.AuditAsync(1, eventId);
         Assert.Empty(audit.Anomalies);
         Assert.Equal((1000, 0), (audit.Counts["booked"], audit.Counts["available"]));
@@ -95,24 +91,22 @@ public class ClusterTests(PostgresCluster cluster, ITestOutputHelper output) : I
     [Fact]
     public async Task A_subscriber_on_process_C_gets_every_booking_made_through_process_A_with_versions_in_order()
     {
-        var eventId = await cluster.CreateEventAsync(new { template = "cinema", rows = 12, seatsPerRow = 16 });
-        using var socket = new ClientWebSocket();
-        var live = new UriBuilder(cluster.Servers[2].Address) { Scheme = "ws", Path = $"/api/events/{eventId}/live" }.Uri;
-        await socket.ConnectAsync(live, CancellationToken.None);
-        var snapshot = (await socket.ReceiveJsonAsync()).Deserialize<LiveSnapshot>(JsonSerializerOptions.Web)!;
+        var eventId = await cluster.CreateEventAsync(Layouts.Cinema(12, 16));
+        using var feed = await LiveFeed.ConnectAsync(LiveFeed.EventAddress(cluster.Servers[2].Address, eventId), CancellationToken.None);
+        await feed.NextSnapshotAsync();
         using var a = cluster.CreateClient(0);
 
         var labels = Enumerable.Range(0, 40).Select(i => $"{(char)('A' + i / 16)}{(i % 16) + 1}").ToArray();
         var sent = Stopwatch.StartNew();
-        var responses = await Task.WhenAll(labels.Select(label => a.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats((label, "Ada")))));
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var responses = await Task.WhenAll(labels.Select(label => a.BookAsync(eventId, Seats((label, "Ada")))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.Status));
 
-        var (statuses, version) = await socket.ReadUntilBookedAsync(snapshot.Version, labels.Length);
+        var (statuses, version) = await feed.ReadUntilBookedAsync(labels.Length);
         var seen = statuses.Where(pair => pair.Value == "booked").Select(pair => pair.Key).ToHashSet();
         output.WriteLine($"process C showed all 40 bookings {sent.ElapsedMilliseconds} ms after the first was sent to A");
         Assert.Equal(labels.Order(), seen.Order());
         using var c = cluster.CreateClient(2);
-        Assert.Equal(version, (await c.GetFromJsonAsync<SeatMapView>($"/api/events/{eventId}"))!.Version);
+        Assert.Equal(version, (await c.GetSeatMapAsync(eventId)).Value.Version);
     }
 
     [Fact]
@@ -120,15 +114,16 @@ public class ClusterTests(PostgresCluster cluster, ITestOutputHelper output) : I
     {
         await using var own = new PostgresCluster();
         await own.InitializeAsync();
-        var eventId = await own.CreateEventAsync(new { template = "stadium", sections = 1, rows = 40, seatsPerRow = 50 });
+        var eventId = await own.CreateEventAsync(Layouts.Stadium(1, 40, 50));
         var clients = Enumerable.Range(0, 3).Select(own.CreateClient).ToArray();
         // The desk is placed on the process that first asks for it: process B hosts this event.
-        Assert.Equal(HttpStatusCode.Created, (await clients[1].PostAsJsonAsync($"/api/events/{eventId}/bookings", BestOne(-1))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await clients[1].BookAsync(eventId, BestOne(-1))).Status);
         var acknowledged = new ConcurrentBag<BookingResponse>();
         var answers = new ConcurrentBag<HttpStatusCode>();
         var next = -1;
         long killedAt = 0, firstAfterKill = 0;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var thirdAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // 48 buyers, each bound to one process, book best-available seats until 900 are sold or their process dies;
         // while the event moves, they are told 503 and come back.
@@ -141,17 +136,19 @@ public class ClusterTests(PostgresCluster cluster, ITestOutputHelper output) : I
                 {
                     // Only a request sent after the kill shows the event served again: one sent before may be answered by B.
                     var sentAfterKill = Volatile.Read(ref killedAt) != 0;
-                    var response = await client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BestOne(Interlocked.Increment(ref next)), stop.Token);
-                    answers.Add(response.StatusCode);
-                    if (response.StatusCode == HttpStatusCode.Created)
+                    var response = await client.BookAsync(eventId, BestOne(Interlocked.Increment(ref next)), stop.Token);
+                    answers.Add(response.Status);
+                    if (response.Status == HttpStatusCode.Created)
                     {
-                        acknowledged.Add((await response.Content.ReadFromJsonAsync<BookingResponse>())!);
+                        acknowledged.Add(response.Value);
+                        if (acknowledged.Count >= 300)
+                            thirdAcknowledged.TrySetResult();
                         if (sentAfterKill)
                             Interlocked.CompareExchange(ref firstAfterKill, Stopwatch.GetTimestamp(), 0);
                     }
-                    else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    else if (response.Status == HttpStatusCode.ServiceUnavailable)
                     {
-                        Assert.NotNull(response.Headers.RetryAfter);
+                        Assert.NotNull(response.RetryAfter);
                         await Task.Delay(100, stop.Token);
                     }
                 }
@@ -161,8 +158,7 @@ public class ClusterTests(PostgresCluster cluster, ITestOutputHelper output) : I
                 }
             }
         })).ToArray();
-        while (acknowledged.Count < 300 && !buyers.All(b => b.IsCompleted))
-            await Task.Delay(1);
+        await Task.WhenAny(thirdAcknowledged.Task, Task.WhenAll(buyers));
         var beforeKill = acknowledged.Count;
         await own.Servers[1].KillAsync();
         Volatile.Write(ref killedAt, Stopwatch.GetTimestamp());
@@ -173,18 +169,12 @@ public class ClusterTests(PostgresCluster cluster, ITestOutputHelper output) : I
         Assert.All(answers, status => Assert.Contains(status, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict, HttpStatusCode.ServiceUnavailable }));
         Assert.True(acknowledged.Count >= 900, $"only {acknowledged.Count} bookings after the kill");
         Assert.InRange(moved, TimeSpan.Zero, TimeSpan.FromSeconds(10));
-        var stored = new Dictionary<string, string>();
-        await using (var connection = await own.Database.OpenAsync())
-        await using (var command = new Npgsql.NpgsqlCommand($"SELECT reference, seat FROM booking_seats WHERE event_id = '{eventId}' AND released_at_ms IS NULL", connection))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-                stored[reader.GetString(0)] = reader.GetString(1);
-        }
+        var stored = (await own.Database.RowsAsync($"SELECT reference, seat FROM booking_seats WHERE event_id = '{eventId}' AND released_at_ms IS NULL"))
+            .ToDictionary(row => (string)row[0], row => (string)row[1]);
         Assert.All(acknowledged, booking => Assert.Equal(booking.Seats[0].Seat, stored.GetValueOrDefault(booking.Reference)));
         Assert.Empty((await own.AuditAsync(0, eventId)).Anomalies);
         foreach (var survivor in new[] { 0, 2 })
-            Assert.Equal(HttpStatusCode.Created, (await clients[survivor].PostAsJsonAsync($"/api/events/{eventId}/bookings", BestOne(-1))).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await clients[survivor].BookAsync(eventId, BestOne(-1))).Status);
         foreach (var client in clients)
             client.Dispose();
     }

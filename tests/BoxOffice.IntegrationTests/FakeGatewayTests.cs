@@ -1,30 +1,25 @@
 using System.Buffers.Text;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
-using Microsoft.AspNetCore.Mvc;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>The fake gateway's payment page and its Pay and Decline, which only the payment link's key opens.</summary>
-public sealed partial class FakeGatewayTests(CheckoutApp app) : IClassFixture<CheckoutApp>
+/// <summary>The fake gateway's payment page and its Pay and Decline, which only the payment link's key opens: written once, run on each store.</summary>
+public abstract partial class FakeGatewayTests(CheckoutApp app)
 {
-    private readonly HttpClient _client = app.CreateClient();
+    private readonly BoxOfficeClient _api = app.CreateApiClient();
 
-    private async Task<OrderCreated> CreateAsync(string eventId, string seat)
-    {
-        var response = await CheckoutApp.CreateOrderAsync(_client, Guid.NewGuid().ToString(),
-            new { eventId, seats = new[] { new { seat, name = $"Guest {seat}" } }, email = "buyer@example.com" });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<OrderCreated>())!;
-    }
+    private async Task<OrderCreated> CreateAsync(string eventId, string seat) =>
+        (await _api.CreateOrderAsync(new CreateOrderRequest(eventId, [new SeatRequest(seat, $"Guest {seat}")], null, null, null, null, "buyer@example.com"),
+            Guid.NewGuid().ToString())).Created();
 
     private async Task<string> StatusOf(string eventId, string seat) =>
-        (await _client.GetFromJsonAsync<SeatMapView>($"/api/events/{eventId}"))!.Seats.Single(s => s.Label == seat).Status;
+        (await _api.GetSeatMapAsync(eventId)).Value.Seats.Single(s => s.Label == seat).Status;
 
     [GeneratedRegex("^http://[^/]+/pay/pay_[a-z0-9]+#key=[A-Za-z0-9_-]+$")]
-    private static partial Regex PaymentLink();
+    private static partial Regex PaymentLinkPattern();
 
     [Fact]
     public async Task The_payment_link_carries_a_key_of_256_bits_in_its_fragment_and_the_order_shows_the_same_link()
@@ -33,9 +28,9 @@ public sealed partial class FakeGatewayTests(CheckoutApp app) : IClassFixture<Ch
 
         var order = await CreateAsync(eventId, "A1");
 
-        Assert.Matches(PaymentLink(), order.PaymentUrl);
-        Assert.Equal(32, Base64Url.DecodeFromChars(CheckoutApp.PaymentKey(order)).Length);
-        Assert.Equal(order.PaymentUrl, (await CheckoutApp.GetOrderAsync(_client, order)).PaymentUrl);
+        Assert.Matches(PaymentLinkPattern(), order.PaymentUrl);
+        Assert.Equal(32, Base64Url.DecodeFromChars(PaymentLink.Of(order).Key).Length);
+        Assert.Equal(order.PaymentUrl, (await CheckoutApp.GetOrderAsync(_api, order)).PaymentUrl);
     }
 
     [Fact]
@@ -44,22 +39,22 @@ public sealed partial class FakeGatewayTests(CheckoutApp app) : IClassFixture<Ch
         var eventId = await app.CreatePaidEventAsync();
         var order = await CreateAsync(eventId, "A2");
         var other = await CreateAsync(eventId, "A3");
-        var paymentId = CheckoutApp.PaymentId(order);
+        var paymentId = PaymentLink.Of(order).PaymentId;
+        var otherKey = PaymentLink.Of(other).Key;
 
-        var responses = new[]
+        var responses = new ApiResult[]
         {
-            await CheckoutApp.DecideAsync(_client, paymentId, "paid", key: null),
-            await CheckoutApp.DecideAsync(_client, paymentId, "paid", CheckoutApp.PaymentKey(other)),
-            await CheckoutApp.DecideAsync(_client, paymentId, "failed", "guess"),
-            await CheckoutApp.GetPaymentAsync(_client, paymentId, key: null),
-            await CheckoutApp.GetPaymentAsync(_client, paymentId, CheckoutApp.PaymentKey(other)),
+            await _api.DecidePaymentAsync(paymentId, "paid", paymentKey: null),
+            await _api.DecidePaymentAsync(paymentId, "paid", otherKey),
+            await _api.DecidePaymentAsync(paymentId, "failed", "guess"),
+            await _api.GetPaymentAsync(paymentId, paymentKey: null),
+            await _api.GetPaymentAsync(paymentId, otherKey),
         };
 
-        Assert.All(responses, response => Assert.Equal(HttpStatusCode.NotFound, response.StatusCode));
-        Assert.All(responses, response => Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType));
-        var problems = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<ProblemDetails>()));
-        Assert.Single(problems.Select(p => (p!.Title, p.Detail)).Distinct());
-        Assert.Equal("awaiting_payment", (await CheckoutApp.GetOrderAsync(_client, order)).Status);
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.NotFound, response.Status));
+        Assert.All(responses, response => Assert.Equal("application/problem+json", response.MediaType));
+        Assert.Single(responses.Select(r => (r.Problem!.Title, r.Problem.Detail)).Distinct());
+        Assert.Equal("awaiting_payment", (await CheckoutApp.GetOrderAsync(_api, order)).Status);
         Assert.Equal("held", await StatusOf(eventId, "A2"));
     }
 
@@ -68,21 +63,21 @@ public sealed partial class FakeGatewayTests(CheckoutApp app) : IClassFixture<Ch
     {
         var eventId = await app.CreatePaidEventAsync();
         var order = await CreateAsync(eventId, "A4");
-        var (paymentId, key) = (CheckoutApp.PaymentId(order), CheckoutApp.PaymentKey(order));
+        var (paymentId, key) = PaymentLink.Of(order);
 
-        var payment = await (await CheckoutApp.GetPaymentAsync(_client, paymentId, key)).Content.ReadFromJsonAsync<PaymentView>();
-        var paid = await CheckoutApp.DecideAsync(_client, paymentId, "paid", key);
-        var again = await CheckoutApp.DecideAsync(_client, paymentId, "paid", key);
-        var declineAfter = await CheckoutApp.DecideAsync(_client, paymentId, "failed", key);
+        var payment = (await _api.GetPaymentAsync(paymentId, key)).Value;
+        var paid = await _api.DecidePaymentAsync(paymentId, "paid", key);
+        var again = await _api.DecidePaymentAsync(paymentId, "paid", key);
+        var declineAfter = await _api.DecidePaymentAsync(paymentId, "failed", key);
 
-        Assert.Equal((1500L, "A4"), (payment!.Amount, Assert.Single(payment.Seats)));
-        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
-        Assert.Equal("paid", (await paid.Content.ReadFromJsonAsync<WebhookAnswer>())!.Status);
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, declineAfter.StatusCode);
-        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("already decided", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Single((await CheckoutApp.WaitForStatusAsync(_client, order, "ticketed")).Tickets);
+        Assert.Equal((1500L, "A4"), (payment.Amount, Assert.Single(payment.Seats)));
+        Assert.Equal(HttpStatusCode.OK, paid.Status);
+        Assert.Equal("paid", paid.Value.Status);
+        Assert.Equal(HttpStatusCode.Conflict, again.Status);
+        Assert.Equal(HttpStatusCode.Conflict, declineAfter.Status);
+        Assert.Equal("application/problem+json", again.MediaType);
+        Assert.Contains("already decided", again.Text, StringComparison.Ordinal);
+        Assert.Single((await CheckoutApp.WaitForStatusAsync(_api, order, "ticketed")).Tickets);
     }
 
     [Fact]
@@ -90,14 +85,14 @@ public sealed partial class FakeGatewayTests(CheckoutApp app) : IClassFixture<Ch
     {
         var eventId = await app.CreatePaidEventAsync();
         var order = await CreateAsync(eventId, "A5");
-        var (paymentId, key) = (CheckoutApp.PaymentId(order), CheckoutApp.PaymentKey(order));
+        var (paymentId, key) = PaymentLink.Of(order);
 
-        var declined = await CheckoutApp.DecideAsync(_client, paymentId, "failed", key);
-        var paid = await CheckoutApp.DecideAsync(_client, paymentId, "paid", key);
+        var declined = await _api.DecidePaymentAsync(paymentId, "failed", key);
+        var paid = await _api.DecidePaymentAsync(paymentId, "paid", key);
 
-        Assert.Equal(HttpStatusCode.OK, declined.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, paid.StatusCode);
-        var view = await CheckoutApp.GetOrderAsync(_client, order);
+        Assert.Equal(HttpStatusCode.OK, declined.Status);
+        Assert.Equal(HttpStatusCode.Conflict, paid.Status);
+        var view = await CheckoutApp.GetOrderAsync(_api, order);
         Assert.Equal(("cancelled", false), (view.Status, view.RefundDue));
         Assert.Equal("available", await StatusOf(eventId, "A5"));
     }
@@ -107,14 +102,14 @@ public sealed partial class FakeGatewayTests(CheckoutApp app) : IClassFixture<Ch
     {
         var eventId = await app.CreatePaidEventAsync();
         var order = await CreateAsync(eventId, "A6");
-        var (paymentId, key) = (CheckoutApp.PaymentId(order), CheckoutApp.PaymentKey(order));
+        var (paymentId, key) = PaymentLink.Of(order);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => CheckoutApp.DecideAsync(_client, paymentId, i % 2 == 0 ? "paid" : "failed", key)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => _api.DecidePaymentAsync(paymentId, i % 2 == 0 ? "paid" : "failed", key)));
 
-        var winner = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
-        Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
-        var decided = (await winner.Content.ReadFromJsonAsync<WebhookAnswer>())!;
-        var view = await CheckoutApp.WaitForStatusAsync(_client, order, decided.Status == "paid" ? "ticketed" : "cancelled");
+        var winner = Assert.Single(responses, r => r.Status == HttpStatusCode.OK);
+        Assert.Equal(19, responses.Count(r => r.Status == HttpStatusCode.Conflict));
+        var decided = winner.Value;
+        var view = await CheckoutApp.WaitForStatusAsync(_api, order, decided.Status == "paid" ? "ticketed" : "cancelled");
         Assert.False(view.RefundDue);
     }
 
@@ -124,9 +119,15 @@ public sealed partial class FakeGatewayTests(CheckoutApp app) : IClassFixture<Ch
         var eventId = await app.CreatePaidEventAsync();
         var order = await CreateAsync(eventId, "A7");
 
-        var response = await CheckoutApp.DecideAsync(_client, CheckoutApp.PaymentId(order), "maybe", CheckoutApp.PaymentKey(order));
+        var (paymentId, key) = PaymentLink.Of(order);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("awaiting_payment", (await CheckoutApp.GetOrderAsync(_client, order)).Status);
+        var response = await _api.DecidePaymentAsync(paymentId, "maybe", key);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("awaiting_payment", (await CheckoutApp.GetOrderAsync(_api, order)).Status);
     }
 }
+
+public sealed class SqliteFakeGatewayTests(CheckoutApp app) : FakeGatewayTests(app), IClassFixture<CheckoutApp>;
+
+public sealed class PostgresFakeGatewayTests(PostgresCheckoutApp app) : FakeGatewayTests(app), IClassFixture<PostgresCheckoutApp>;

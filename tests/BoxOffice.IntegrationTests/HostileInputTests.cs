@@ -1,11 +1,9 @@
-using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using BoxOffice.Contracts;
 using BoxOffice.Testing;
-using Microsoft.Data.Sqlite;
 
 namespace BoxOffice.IntegrationTests;
 
@@ -26,7 +24,8 @@ public abstract class HostileInputTests
 
     protected abstract Task<ServerProcess> StartAsync();
 
-    protected abstract Task<DbConnection> OpenDatabaseAsync();
+    /// <summary>The server's database, read around it for the snapshots.</summary>
+    protected abstract ITestDatabase Database { get; }
 
     [Fact]
     public async Task Hostile_requests_to_every_route_get_a_4xx_problem_and_change_nothing()
@@ -249,7 +248,7 @@ public abstract class HostileInputTests
 
     private async Task<string> SnapshotAsync()
     {
-        await using var connection = await OpenDatabaseAsync();
+        await using var connection = await Database.OpenAsync();
         var snapshot = new StringBuilder();
         foreach (var table in Tables)
         {
@@ -294,24 +293,15 @@ public abstract class HostileInputTests
     }
 }
 
-public sealed class SqliteHostileInputTests : HostileInputTests, IDisposable
+public sealed class SqliteHostileInputTests : HostileInputTests, IAsyncDisposable
 {
-    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"boxoffice-hostile-{Guid.NewGuid():N}.db");
+    private readonly SqliteDatabase _database = new();
 
-    protected override Task<ServerProcess> StartAsync() => ServerProcess.StartAsync(_databasePath, AdminToken, Settings);
+    protected override ITestDatabase Database => _database;
 
-    protected override async Task<DbConnection> OpenDatabaseAsync()
-    {
-        var connection = new SqliteConnection($"Data Source={_databasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        return connection;
-    }
+    protected override Task<ServerProcess> StartAsync() => ServerProcess.StartAsync(_database.Path, AdminToken, Settings);
 
-    public void Dispose()
-    {
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-            File.Delete(_databasePath + suffix);
-    }
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 }
 
 public sealed class PostgresHostileInputTests : HostileInputTests, IAsyncLifetime
@@ -322,7 +312,7 @@ public sealed class PostgresHostileInputTests : HostileInputTests, IAsyncLifetim
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 
-    protected override Task<ServerProcess> StartAsync() => ServerProcess.StartOnPostgresAsync(_database.ConnectionString, AdminToken, Settings);
+    protected override ITestDatabase Database => _database;
 
-    protected override async Task<DbConnection> OpenDatabaseAsync() => await _database.OpenAsync();
+    protected override Task<ServerProcess> StartAsync() => ServerProcess.StartOnPostgresAsync(_database.ConnectionString, AdminToken, Settings);
 }

@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
 using BoxOffice.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace BoxOffice.IntegrationTests;
 
-/// <summary>Security headers, strict JSON, names as stored, the guarded metrics, and error texts in BoxOffice's words.</summary>
+/// <summary>Security headers, strict JSON, names as stored, the guarded metrics and memory, and error texts in BoxOffice's words.</summary>
 public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
 {
     private readonly HttpClient _client = app.CreateClient();
@@ -56,7 +57,7 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     [Fact]
     public async Task A_number_sent_as_a_string_is_refused_and_changes_nothing()
     {
-        var eventId = await app.CreateEventAsync(new { template = "a320" });
+        var eventId = await app.CreateEventAsync(Layouts.A320);
 
         var booking = await _client.PostAsync($"/api/events/{eventId}/bookings", Json("""{"count":"2","names":["Ada","Grace"]}"""));
         using var order = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
@@ -79,9 +80,9 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     [InlineData("Ada \u202Eecalevol")]
     public async Task Invisible_or_reordering_names_are_refused(string name)
     {
-        var eventId = await app.CreateEventAsync(new { template = "a320" });
+        var eventId = await app.CreateEventAsync(Layouts.A320);
 
-        var response = await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("1A", name)));
+        var response = await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { seats = new[] { new { seat = "1A", name } } });
         var tutorial = await _client.PostAsync($"/book-seat?flightId={eventId}", Json(JsonSerializer.Serialize(new { seatNumber = "1B", name })));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -94,27 +95,22 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     {
         const string Decomposed = "Rene\u0301e";
         const string Composed = "Ren\u00E9e";
-        var eventId = await app.CreateEventAsync(new { template = "a320" });
-        var paidId = $"paid-{Guid.NewGuid():N}"[..20];
-        using var admin = app.CreateAdminClient();
-        (await admin.PostAsJsonAsync("/api/events", new { id = paidId, title = "Paid", layout = new { template = "cinema", rows = 2, seatsPerRow = 10 }, prices = new { standard = 1500 } })).EnsureSuccessStatusCode();
+        var eventId = await app.CreateEventAsync(Layouts.A320);
+        var paidId = await app.CreateEventAsync(Layouts.Cinema(2, 10), price: 1500);
+        using var api = app.CreateApiClient();
 
         var flightId = $"fl-{Guid.NewGuid():N}"[..20];
-        var booking = await BoxOfficeApp.ReadBooking(await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", BoxOfficeApp.Seats(("1A", Decomposed))));
-        (await _client.PostAsync($"/book-seat?flightId={flightId}", Json(JsonSerializer.Serialize(new { seatNumber = "2A", name = Decomposed })))).EnsureSuccessStatusCode();
-        var best = await BoxOfficeApp.ReadBooking(await _client.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = new[] { Decomposed } }));
-        using var order = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
-        {
-            Content = JsonContent.Create(new { eventId = paidId, seats = new[] { new { seat = "A1", name = Decomposed } }, email = "renee@example.com" }),
-            Headers = { { "Idempotency-Key", Guid.NewGuid().ToString() } },
-        };
-        var ordered = await (await _client.SendAsync(order)).Content.ReadFromJsonAsync<OrderCreated>();
+        var booking = (await api.BookAsync(eventId, TestEvents.Seats(("1A", Decomposed)))).Created();
+        (await api.BookFlightSeatAsync(flightId, new CompatBookRequest("2A", Decomposed))).EnsureSuccess();
+        var best = (await api.BookAsync(eventId, TestEvents.Best(Decomposed))).Created();
+        var ordered = (await api.CreateOrderAsync(
+            new CreateOrderRequest(paidId, [new SeatRequest("A1", Decomposed)], null, null, null, null, "renee@example.com"), Guid.NewGuid().ToString())).Created();
 
         Assert.Equal(Composed, booking.Seats.Single().Name);
         Assert.Equal(Composed, best.Seats.Single().Name);
-        Assert.Equal(Composed, ordered!.Seats.Single().Name);
-        var stored = await _client.GetFromJsonAsync<CompatSeat[]>($"/seats?flightId={flightId}");
-        Assert.Equal(Composed, stored!.Single(seat => seat.SeatNumber == "2A").Occupant);
+        Assert.Equal(Composed, ordered.Seats.Single().Name);
+        var stored = (await api.GetFlightSeatsAsync(flightId)).Value;
+        Assert.Equal(Composed, stored.Single(seat => seat.SeatNumber == "2A").Occupant);
     }
 
     [Fact]
@@ -138,6 +134,19 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task The_memory_after_a_full_collection_is_for_admins()
+    {
+        using var anonymous = app.CreateApiClient(adminToken: null);
+        using var admin = app.CreateApiClient();
+
+        var refused = await anonymous.GetMemoryAsync();
+        var memory = (await admin.GetMemoryAsync()).Value;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.True(memory.HeapBytes > 0 && memory.WorkingSetBytes > 0, memory.ToString());
+    }
+
     [Theory]
     [InlineData("""{"seats":[{"seat":"1A","name":"Ada"}""", "The request body is not valid JSON for this route.")]
     [InlineData("""{"seats":[{"seat":1,"name":"Ada"}]}""", "Field 'seats[0].seat' has the wrong type: expected a string.")]
@@ -146,7 +155,7 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     [InlineData("""[1,2]""", "The request body has the wrong type: expected an object.")]
     public async Task Unreadable_bodies_are_explained_without_the_framework_internals(string body, string detail)
     {
-        var eventId = await app.CreateEventAsync(new { template = "a320" });
+        var eventId = await app.CreateEventAsync(Layouts.A320);
 
         var response = await _client.PostAsync($"/api/events/{eventId}/bookings", Json(body));
 
@@ -157,7 +166,7 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     [Fact]
     public async Task A_missing_body_and_a_wrong_content_type_are_explained()
     {
-        var eventId = await app.CreateEventAsync(new { template = "a320" });
+        var eventId = await app.CreateEventAsync(Layouts.A320);
 
         var empty = await _client.PostAsync($"/api/events/{eventId}/bookings", null);
         var text = await _client.PostAsync($"/api/events/{eventId}/bookings", new StringContent("""{"count":1,"names":["Ada"]}""", Encoding.UTF8, "text/plain"));

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
+using BoxOffice.Client;
 using BoxOffice.Testing;
 
 namespace BoxOffice.IntegrationTests;
@@ -27,9 +28,8 @@ public sealed class KestrelLimitsTests : IAsyncLifetime
 
     private async Task CreateEventAsync(string eventId)
     {
-        using var client = _server!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
-        (await client.PostAsJsonAsync("/api/events", new { id = eventId, title = eventId, layout = new { template = "a320" } })).EnsureSuccessStatusCode();
+        using var admin = new BoxOfficeClient(_server!.CreateClient(), AdminToken);
+        await admin.NewEventAsync(Layouts.A320, id: eventId);
     }
 
     [Fact]
@@ -67,16 +67,11 @@ public sealed class KestrelLimitsTests : IAsyncLifetime
     public async Task Oversized_websocket_messages_close_the_connection()
     {
         await CreateEventAsync("ws-limit");
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{_server!.Address.Authority}/api/events/ws-limit/live"), CancellationToken.None);
-        var buffer = new byte[64 * 1024];
-        await socket.ReceiveAsync(buffer, CancellationToken.None);
+        using var feed = await LiveFeed.ConnectAsync(LiveFeed.EventAddress(_server!.Address, "ws-limit"), CancellationToken.None);
+        await feed.NextSnapshotAsync();
 
-        await socket.SendAsync(new byte[8 * 1024], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var result = await socket.ReceiveAsync(buffer, timeout.Token);
+        await feed.Socket.SendAsync(new byte[8 * 1024], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
-        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
-        Assert.Equal(WebSocketCloseStatus.MessageTooBig, result.CloseStatus);
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, (await feed.NextCloseAsync()).Status);
     }
 }

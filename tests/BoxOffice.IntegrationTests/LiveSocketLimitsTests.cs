@@ -1,11 +1,10 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using BoxOffice.Client;
 using BoxOffice.Testing;
+using static BoxOffice.IntegrationTests.TestEvents;
 
 namespace BoxOffice.IntegrationTests;
 
@@ -29,95 +28,83 @@ public sealed class LiveSocketLimitsTests : IAsyncDisposable
     }
 
     /// <summary>Starts the server with free A320 events of the given ids.</summary>
-    private async Task<HttpClient> StartAsync(Dictionary<string, string> settings, params string[] events)
+    private async Task<BoxOfficeClient> StartAsync(Dictionary<string, string> settings, params string[] events)
     {
         _server = await ServerProcess.StartAsync(_databasePath, AdminToken, settings, TestContext.Current.CancellationToken);
-        var client = _server.CreateClient();
+        var client = new BoxOfficeClient(_server.CreateClient(), AdminToken);
         foreach (var id in events)
-        {
-            using var create = new HttpRequestMessage(HttpMethod.Post, "/api/events") { Content = JsonContent.Create(new { id, title = id, layout = new { template = "a320" } }) };
-            create.Headers.Authorization = new("Bearer", AdminToken);
-            (await client.SendAsync(create)).EnsureSuccessStatusCode();
-        }
+            await client.NewEventAsync(Layouts.A320, id: id);
         return client;
     }
 
-    private async Task<ClientWebSocket> ConnectAsync(string eventId)
-    {
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://{Server.Address.Authority}/api/events/{eventId}/live"), CancellationToken.None);
-        return socket;
-    }
+    private Task<LiveFeed> ConnectAsync(string eventId) => LiveFeed.ConnectAsync(LiveFeed.EventAddress(Server.Address, eventId), CancellationToken.None);
 
-    /// <summary>Connects <paramref name="count"/> sockets at once; each is paired with what the server said first: a snapshot (null) or a close.</summary>
-    private async Task<(ClientWebSocket Socket, (WebSocketCloseStatus?, string?) Close)[]> ConnectAtOnceAsync(string eventId, int count) =>
+    /// <summary>Connects <paramref name="count"/> feeds at once; each is paired with what the server said first: a snapshot (nulls) or a close.</summary>
+    private async Task<(LiveFeed Feed, (WebSocketCloseStatus?, string?) Close)[]> ConnectAtOnceAsync(string eventId, int count) =>
         await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
         {
-            var socket = await ConnectAsync(eventId);
-            return (socket, await FirstCloseAsync(socket, untilClosed: false));
+            var feed = await ConnectAsync(eventId);
+            try
+            {
+                await feed.NextSnapshotAsync();
+                return (feed, ((WebSocketCloseStatus?)null, (string?)null));
+            }
+            catch (LiveFeedClosedException closed)
+            {
+                return (feed, (closed.Status, closed.Description));
+            }
         }));
 
-    /// <summary>Reads whole messages until a close (returning its status and reason), or, unless <paramref name="untilClosed"/>, until the first text message (returning nulls).</summary>
-    private static async Task<(WebSocketCloseStatus?, string?)> FirstCloseAsync(WebSocket socket, bool untilClosed = true)
+    private static async Task<(WebSocketCloseStatus?, string?)> NextCloseAsync(LiveFeed feed)
     {
-        using var timeout = new CancellationTokenSource(Patience);
-        var buffer = new byte[16 * 1024];
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, timeout.Token);
-            if (result.MessageType == WebSocketMessageType.Close)
-                return (result.CloseStatus, result.CloseStatusDescription);
-            if (result.EndOfMessage && !untilClosed)
-                return (null, null);
-        }
+        var closed = await feed.NextCloseAsync();
+        return (closed.Status, closed.Description);
     }
 
-    private async Task WaitForOpenSocketsAsync(int count)
+    /// <summary>The server counts a socket out only after it has closed; nothing tells a client when, so this asks its metrics.</summary>
+    private static async Task WaitForOpenSocketsAsync(BoxOfficeClient client, int count)
     {
-        using var client = Server.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
         using var timeout = new CancellationTokenSource(Patience);
-        var expected = string.Create(CultureInfo.InvariantCulture, $"boxoffice_live_sockets {count}\n");
-        while (!(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), timeout.Token)).Contains(expected, StringComparison.Ordinal))
+        while ((await client.GetMetricsAsync(timeout.Token)).Value.Values.GetValueOrDefault("boxoffice_live_sockets") != count)
             await Task.Delay(20, timeout.Token);
     }
 
-    private static Task<HttpResponseMessage> BookAsync(HttpClient client, string eventId, string seat) =>
-        client.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { seats = new[] { new { seat, name = "Ada" } } });
+    private static async Task BookAsync(BoxOfficeClient client, string eventId, string seat) =>
+        (await client.BookAsync(eventId, Seats((seat, "Ada")))).EnsureSuccess();
 
     [Fact]
     public async Task A_flood_closes_only_the_offending_sockets_while_a_watcher_keeps_receiving_deltas()
     {
         using var client = await StartAsync(new() { ["Limits:Enabled"] = "true", ["WebSockets:MaxPerClient"] = "6" }, "flood");
         using var watcher = await ConnectAsync("flood");
-        var version = (await watcher.ReceiveJsonAsync()).GetProperty("version").GetInt64();
+        await watcher.NextSnapshotAsync();
 
         // 5 KB in five frames: no frame is large, the message is.
         using var oversized = await ConnectAsync("flood");
-        await oversized.ReceiveJsonAsync();
+        await oversized.NextSnapshotAsync();
         for (var frame = 0; frame < 5; frame++)
-            await oversized.SendAsync(new byte[1024], WebSocketMessageType.Text, endOfMessage: frame == 4, CancellationToken.None);
+            await oversized.Socket.SendAsync(new byte[1024], WebSocketMessageType.Text, endOfMessage: frame == 4, CancellationToken.None);
         using var chatty = await ConnectAsync("flood");
-        await chatty.ReceiveJsonAsync();
+        await chatty.NextSnapshotAsync();
         for (var message = 0; message <= 10; message++)
-            await chatty.SendAsync("{}"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            await chatty.Socket.SendAsync("{}"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
-        Assert.Equal((WebSocketCloseStatus.MessageTooBig, "Messages to this feed are limited to 4096 bytes."), await FirstCloseAsync(oversized));
-        Assert.Equal((WebSocketCloseStatus.PolicyViolation, "Too many messages; this feed expects none."), await FirstCloseAsync(chatty));
+        Assert.Equal((WebSocketCloseStatus.MessageTooBig, "Messages to this feed are limited to 4096 bytes."), await NextCloseAsync(oversized));
+        Assert.Equal((WebSocketCloseStatus.PolicyViolation, "Too many messages; this feed expects none."), await NextCloseAsync(chatty));
 
         // Their places come back; the watcher holds one of the six, so ten at once get exactly five.
-        await WaitForOpenSocketsAsync(1);
+        await WaitForOpenSocketsAsync(client, 1);
         var burst = await ConnectAtOnceAsync("flood", 10);
-        var admitted = burst.Where(socket => socket.Close == (null, null)).Select(socket => socket.Socket).ToArray();
+        var admitted = burst.Where(feed => feed.Close == (null, null)).Select(feed => feed.Feed).ToArray();
         Assert.Equal(5, admitted.Length);
-        Assert.All(burst.Where(socket => socket.Close != (null, null)), socket =>
-            Assert.Equal((WebSocketCloseStatus.PolicyViolation, "Too many live connections from your address (limit 6)."), socket.Close));
+        Assert.All(burst.Where(feed => feed.Close != (null, null)), feed =>
+            Assert.Equal((WebSocketCloseStatus.PolicyViolation, "Too many live connections from your address (limit 6)."), feed.Close));
 
-        (await BookAsync(client, "flood", "1A")).EnsureSuccessStatusCode();
-        foreach (var socket in admitted.Prepend(watcher))
-            Assert.Equal("booked", (await socket.ReadUntilBookedAsync(version, 1)).Statuses["1A"]);
-        foreach (var (socket, _) in burst)
-            socket.Dispose();
+        await BookAsync(client, "flood", "1A");
+        foreach (var feed in admitted.Prepend(watcher))
+            Assert.Equal("booked", (await feed.ReadUntilBookedAsync(1)).Statuses["1A"]);
+        foreach (var (feed, _) in burst)
+            feed.Dispose();
     }
 
     [Fact]
@@ -128,14 +115,14 @@ public sealed class LiveSocketLimitsTests : IAsyncDisposable
         var onOne = await ConnectAtOnceAsync("one", 7);
         var onTwo = await ConnectAtOnceAsync("two", 5);
 
-        Assert.Equal(4, onOne.Count(socket => socket.Close == (null, null)));
-        Assert.All(onOne.Where(socket => socket.Close != (null, null)), socket =>
-            Assert.Equal(((WebSocketCloseStatus)1013, "This event has too many live connections; try again later."), socket.Close));
-        Assert.Equal(2, onTwo.Count(socket => socket.Close == (null, null)));
-        Assert.All(onTwo.Where(socket => socket.Close != (null, null)), socket =>
-            Assert.Equal(((WebSocketCloseStatus)1013, "The server has too many live connections; try again later."), socket.Close));
-        foreach (var (socket, _) in onOne.Concat(onTwo))
-            socket.Dispose();
+        Assert.Equal(4, onOne.Count(feed => feed.Close == (null, null)));
+        Assert.All(onOne.Where(feed => feed.Close != (null, null)), feed =>
+            Assert.Equal(((WebSocketCloseStatus)1013, "This event has too many live connections; try again later."), feed.Close));
+        Assert.Equal(2, onTwo.Count(feed => feed.Close == (null, null)));
+        Assert.All(onTwo.Where(feed => feed.Close != (null, null)), feed =>
+            Assert.Equal(((WebSocketCloseStatus)1013, "The server has too many live connections; try again later."), feed.Close));
+        foreach (var (feed, _) in onOne.Concat(onTwo))
+            feed.Dispose();
     }
 
     [Fact]
@@ -143,7 +130,7 @@ public sealed class LiveSocketLimitsTests : IAsyncDisposable
     {
         using var client = await StartAsync(new(), "broken");
         using var watcher = await ConnectAsync("broken");
-        var version = (await watcher.ReceiveJsonAsync()).GetProperty("version").GetInt64();
+        await watcher.NextSnapshotAsync();
 
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(Server.Address.Host, Server.Address.Port);
@@ -159,8 +146,8 @@ public sealed class LiveSocketLimitsTests : IAsyncDisposable
 
         await ReadUntilClosedAsync(stream);
 
-        (await BookAsync(client, "broken", "1A")).EnsureSuccessStatusCode();
-        Assert.Equal("booked", (await watcher.ReadUntilBookedAsync(version, 1)).Statuses["1A"]);
+        await BookAsync(client, "broken", "1A");
+        Assert.Equal("booked", (await watcher.ReadUntilBookedAsync(1)).Statuses["1A"]);
     }
 
     /// <summary>The response's status line and headers, up to the blank line that ends them.</summary>

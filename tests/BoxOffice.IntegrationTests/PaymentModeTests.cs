@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using BoxOffice.Contracts;
-
 namespace BoxOffice.IntegrationTests;
 
 /// <summary>Which payment provider runs, and whether it may: the fake one is test mode, which Production refuses unless allowed.</summary>
@@ -11,9 +8,11 @@ public sealed class PaymentModeTests
     {
         await using var app = new ConfiguredApp("Development");
 
-        var site = await app.CreateClient().GetFromJsonAsync<SiteInfo>("/api/site");
+        using var api = app.CreateApiClient();
 
-        Assert.True(site!.TestMode);
+        var site = (await api.GetSiteAsync()).Value;
+
+        Assert.True(site.TestMode);
     }
 
     [Fact]
@@ -32,9 +31,11 @@ public sealed class PaymentModeTests
     {
         await using var app = new ConfiguredApp("Production", ("Payments:AllowTestMode", "true"));
 
-        var site = await app.CreateClient().GetFromJsonAsync<SiteInfo>("/api/site");
+        using var api = app.CreateApiClient();
 
-        Assert.True(site!.TestMode);
+        var site = (await api.GetSiteAsync()).Value;
+
+        Assert.True(site.TestMode);
     }
 
     [Theory]

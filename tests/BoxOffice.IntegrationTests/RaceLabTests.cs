@@ -1,56 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.ServerSentEvents;
 using System.Text;
-using System.Text.Json;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
-using Microsoft.AspNetCore.Hosting;
 
 namespace BoxOffice.IntegrationTests;
-
-/// <summary>
-/// The server with the race lab on, and a read-to-write gap wide enough that races are certain. Its one full run
-/// is shared by the tests that read its results; the tests of one class run one after another, so never two runs at once.
-/// </summary>
-public sealed class LabApp : BoxOfficeApp
-{
-    public const int RunSeats = 50;
-    public const int RunBuyers = 80;
-
-    private Task<LabRun>? _run;
-
-    public Task<LabRun> Run => _run ??= RunAsync(RunSeats, RunBuyers);
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Lab:Enabled", "true");
-        builder.UseSetting("Lab:DelayMs", "20");
-        builder.UseSetting("Lab:MaxSeats", "200");
-        builder.UseSetting("Lab:MaxBuyers", "300");
-    }
-
-    /// <summary>Starts a run and follows its server-sent events to the end.</summary>
-    public async Task<LabRun> RunAsync(int seats, int buyers)
-    {
-        using var admin = CreateAdminClient();
-        var started = await admin.PostAsJsonAsync("/api/lab/runs", new { seats, buyers });
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        return await FollowAsync((await started.Content.ReadFromJsonAsync<LabRun>())!.Id);
-    }
-
-    public async Task<LabRun> FollowAsync(string runId)
-    {
-        using var admin = CreateAdminClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await using var stream = await admin.GetStreamAsync($"/api/lab/runs/{runId}/progress", timeout.Token);
-        LabRun? last = null;
-        await foreach (var item in SseParser.Create(stream, (_, data) => JsonSerializer.Deserialize<LabRun>(data, JsonSerializerOptions.Web)!).EnumerateAsync(timeout.Token))
-            last = item.Data;
-        return last!;
-    }
-}
 
 public class RaceLabTests(LabApp app) : IClassFixture<LabApp>
 {
@@ -71,9 +25,9 @@ public class RaceLabTests(LabApp app) : IClassFixture<LabApp>
 
         Assert.Equal(["naive", "occ", "lock", "desk"], run.Results.Select(result => result.Strategy));
         Assert.All(run.Results, result => Assert.Equal((Buyers, 0), (result.ToldSuccess + result.Refused, result.Errors)));
-        using var admin = app.CreateAdminClient();
-        var kept = await admin.GetFromJsonAsync<LabRun>($"/api/lab/runs/{run.Id}");
-        Assert.Equal((run.Status, run.Seats, run.Buyers, (string?)null), (kept!.Status, kept.Seats, kept.Buyers, kept.Running));
+        using var api = app.CreateApiClient();
+        var kept = (await api.GetLabRunAsync(run.Id)).Value;
+        Assert.Equal((run.Status, run.Seats, run.Buyers, (string?)null), (kept.Status, kept.Seats, kept.Buyers, kept.Running));
         Assert.Equal(run.Results, kept.Results);
     }
 
@@ -115,22 +69,22 @@ public class RaceLabTests(LabApp app) : IClassFixture<LabApp>
 
         Assert.Equal((Seats, Buyers - Seats), (result.ToldSuccess, result.Refused));
         Assert.Equal((Seats, 0, 0, 0, 0), (result.SeatsClaimed, result.LostUpdates, result.DoubleBookedSeats, result.UnsoldSeats, result.AuditAnomalies));
-        using var admin = app.CreateAdminClient();
-        var audit = await admin.GetFromJsonAsync<EventAudit>($"/api/events/{run.Id}-desk/audit");
-        Assert.Equal((Seats, 0, 0), (audit!.Counts["booked"], audit.Counts["available"], audit.Anomalies.Count));
+        using var api = app.CreateApiClient();
+        var audit = (await api.AuditAsync($"{run.Id}-desk")).Value;
+        Assert.Equal((Seats, 0, 0), (audit.Counts["booked"], audit.Counts["available"], audit.Anomalies.Count));
     }
 
     [Fact]
     public async Task A_second_run_is_refused_while_one_is_under_way()
     {
-        using var admin = app.CreateAdminClient();
-        var first = await admin.PostAsJsonAsync("/api/lab/runs", new { seats = Seats, buyers = Buyers });
-        var second = await admin.PostAsJsonAsync("/api/lab/runs", new { seats = 1, buyers = 1 });
+        using var api = app.CreateApiClient();
+        var first = await api.StartLabRunAsync(new StartLabRunRequest(Seats, Buyers));
+        var second = await api.StartLabRunAsync(new StartLabRunRequest(1, 1));
 
-        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
-        var finished = await app.FollowAsync((await first.Content.ReadFromJsonAsync<LabRun>())!.Id);
+        Assert.Equal(HttpStatusCode.Accepted, first.Status);
+        Assert.Equal(HttpStatusCode.Conflict, second.Status);
+        Assert.Equal("application/problem+json", second.MediaType);
+        var finished = await app.FollowAsync(first.Value.Id);
         Assert.Equal("done", finished.Status);
     }
 
@@ -165,34 +119,36 @@ public class RaceLabTests(LabApp app) : IClassFixture<LabApp>
     [Fact]
     public async Task Lab_routes_are_for_admins()
     {
-        var response = await app.CreateClient().PostAsJsonAsync("/api/lab/runs", new { seats = 1, buyers = 1 });
+        using var anonymous = app.CreateApiClient(adminToken: null);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var response = await anonymous.StartLabRunAsync(new StartLabRunRequest(1, 1));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.Equal("application/problem+json", response.MediaType);
     }
 
     [Fact]
     public async Task Lab_routes_do_not_exist_when_the_lab_is_off()
     {
         await using var plain = new BoxOfficeApp();
-        using var admin = plain.CreateAdminClient();
+        using var api = plain.CreateApiClient();
 
-        var response = await admin.PostAsJsonAsync("/api/lab/runs", new { seats = 1, buyers = 1 });
+        var response = await api.StartLabRunAsync(new StartLabRunRequest(1, 1));
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, response.Status);
     }
 
     /// <summary>Unknown fields are ignored by every JSON body, so an old lab client's <c>"mode"</c> books at the desk like any booking.</summary>
     [Fact]
     public async Task The_booking_route_ignores_a_lab_mode_and_books_at_the_desk()
     {
-        var eventId = await app.CreateEventAsync(new { template = "a320" });
+        var eventId = await app.CreateEventAsync(Layouts.A320);
 
         var response = await app.CreateClient().PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = new[] { "Ada" }, mode = "naive" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        using var admin = app.CreateAdminClient();
-        var audit = await admin.GetFromJsonAsync<EventAudit>($"/api/events/{eventId}/audit");
-        Assert.Equal((1, 0), (audit!.Counts["booked"], audit.Anomalies.Count));
+        using var api = app.CreateApiClient();
+        var audit = (await api.AuditAsync(eventId)).Value;
+        Assert.Equal((1, 0), (audit.Counts["booked"], audit.Anomalies.Count));
     }
 }

@@ -37,7 +37,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
         await Send(Book("1A", "Warm-up"));
         _store.CommitGate = new TaskCompletionSource();
         var first = Send(Book("2A", "Blocker"));
-        await WaitUntil(() => _store.CommitsStarted == 2);
+        await _store.WaitForCommitsStartedAsync(2);
 
         // While the first commit is held, ten more requests queue up, two of them for the same seat.
         var queued = Enumerable.Range(0, 10).Select(i => Send(Book(i < 2 ? "3A" : $"{i}B", $"Guest {i}"))).ToArray();
@@ -59,7 +59,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
         _store.CommitGate = new TaskCompletionSource();
         var reply = Send(Book("1A", "Ada"));
 
-        await WaitUntil(() => _store.CommitsStarted == 1);
+        await _store.WaitForCommitsStartedAsync(1);
         Assert.False(reply.IsCompleted);
         _store.CommitGate.SetResult();
         Assert.IsType<BookResult.Booked>(await reply);
@@ -71,7 +71,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
         await Send(Book("1A", "Warm-up"));
         _store.CommitGate = new TaskCompletionSource();
         var blocker = Send(Book("2A", "Blocker"));
-        await WaitUntil(() => _store.CommitsStarted == 2);
+        await _store.WaitForCommitsStartedAsync(2);
         // Any batch that contains seat 5C fails, as if another process had taken it.
         _store.Refuse = batch => batch.Writes.OfType<ClaimSeat>().Any(claim => claim.Seat == "5C");
         var good = Send(Book("5A", "Good"));
@@ -223,12 +223,5 @@ public sealed class BookingDeskTests : IAsyncDisposable
             Encodings++;
             return [(byte)map.Version];
         }
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        while (!condition())
-            await Task.Delay(5, timeout.Token);
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
 
 namespace BoxOffice.Load.Scenarios;
@@ -17,8 +16,7 @@ public static class CheckoutRush
     {
         var eventId = Target.NewEventId("checkout");
         // 100,000 seats, so no run of this length sells out.
-        var stadium = new { template = "stadium", sections = 10, rows = 100, seatsPerRow = 100 };
-        await target.CreateEventAsync(eventId, stadium, cancellationToken, prices: new Dictionary<string, long> { ["standard"] = 2500 });
+        await target.CreateEventAsync(eventId, Layouts.Stadium(10, 100, 100), cancellationToken, prices: new Dictionary<string, long> { ["standard"] = 2500 });
         var create = new Latencies();
         var pay = new Latencies();
         var lastOrder = new string[connections];
@@ -54,24 +52,17 @@ public static class CheckoutRush
     /// <summary>An order of one seat, best available, under a fresh Idempotency-Key; the order only if it was created.</summary>
     public static async Task<(OrderCreated? Order, HttpStatusCode Status)> CreateOrderAsync(Target target, string eventId, string name, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
-        {
-            Content = JsonContent.Create(new { eventId, count = 1, names = new[] { name }, email = "load@example.com" }),
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        using var created = await target.Client.SendAsync(request, cancellationToken);
-        return (created.StatusCode == HttpStatusCode.Created ? await created.Content.ReadFromJsonAsync<OrderCreated>(cancellationToken) : null, created.StatusCode);
+        var created = await target.Client.CreateOrderAsync(
+            new CreateOrderRequest(eventId, null, 1, [name], null, null, "load@example.com"), Guid.NewGuid().ToString(), cancellationToken);
+        return (created.Status == HttpStatusCode.Created ? created.Value : null, created.Status);
     }
 
     /// <summary>The gateway's webhook for the order's payment, signed as a provider would sign it.</summary>
     public static async Task<HttpStatusCode> SendWebhookAsync(Target target, string webhookSecret, OrderCreated order, string status, CancellationToken cancellationToken)
     {
-        var body = Encoding.UTF8.GetBytes($$"""{"paymentId":"{{new Uri(order.PaymentUrl).Segments[^1]}}","status":"{{status}}"}""");
-        using var webhook = new HttpRequestMessage(HttpMethod.Post, "/api/payments/webhook") { Content = new ByteArrayContent(body) };
-        webhook.Content.Headers.ContentType = new("application/json");
-        webhook.Headers.Add(PaymentSignature.Header, PaymentSignature.Sign(webhookSecret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body));
-        using var response = await target.Client.SendAsync(webhook, cancellationToken);
-        return response.StatusCode;
+        var answer = await target.Client.SendPaymentWebhookAsync(
+            new PaymentWebhook(PaymentLink.Of(order).PaymentId, status), webhookSecret, DateTimeOffset.UtcNow, cancellationToken);
+        return answer.Status;
     }
 
     /// <summary>Each buyer's last order, which is the most likely to still be ticketing: bounded wait until it is ticketed.</summary>
@@ -82,9 +73,8 @@ public static class CheckoutRush
         {
             for (var attempt = 0; attempt < 100; attempt++)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{orders[i]}") { Headers = { { "X-Manage-Token", tokens[i] } } };
-                using var response = await target.Client.SendAsync(request, token);
-                if ((await response.Content.ReadFromJsonAsync<OrderView>(token))?.Status == "ticketed")
+                var order = await target.Client.GetOrderAsync(orders[i], tokens[i], token);
+                if (order.IsSuccess && order.Value.Status == "ticketed")
                 {
                     Interlocked.Increment(ref ticketed);
                     return;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
 
 namespace BoxOffice.Load.Scenarios;
@@ -13,7 +13,7 @@ namespace BoxOffice.Load.Scenarios;
 /// </summary>
 public static class Failover
 {
-    private static readonly string[] FirstBuyer = ["First"];
+    private static readonly BookingRequest FirstBuyer = new(null, Count: 1, Names: ["First"]);
 
     public static async Task<Report> RunAsync(Target target, int victimPid, int connections, int seats, CancellationToken cancellationToken)
     {
@@ -22,10 +22,9 @@ public static class Failover
         using var victim = Process.GetProcessById(victimPid);
         var eventId = Target.NewEventId("failover");
         await target.CreateEventAsync(eventId, Target.Grid(seats), cancellationToken);
-        var clients = target.Urls.Select(url => new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) }).ToArray();
+        var clients = target.Urls.Select(url => new BoxOfficeClient(new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) })).ToArray();
         // A desk lives where it is first asked for: the first booking goes through the victim.
-        using (var first = await clients[0].PostAsJsonAsync($"/api/events/{eventId}/bookings", new { count = 1, names = FirstBuyer }, cancellationToken))
-            first.EnsureSuccessStatusCode();
+        (await clients[0].BookAsync(eventId, FirstBuyer, cancellationToken)).EnsureSuccess();
 
         var acknowledged = new ConcurrentBag<BookingResponse>();
         var unavailable = 0;
@@ -35,6 +34,7 @@ public static class Failover
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(TimeSpan.FromSeconds(120));
         var goal = seats * 9 / 10;
+        var thirdAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var buyers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
         {
             var client = clients[worker % clients.Length];
@@ -44,20 +44,21 @@ public static class Failover
                 {
                     // Only a request sent after the kill shows the event served again: one sent before may be answered by the victim.
                     var sentAfterKill = Volatile.Read(ref killedAt) != 0;
-                    using var response = await client.PostAsJsonAsync($"/api/events/{eventId}/bookings",
-                        new { count = 1, names = new[] { $"Buyer {Interlocked.Increment(ref next)}" } }, stop.Token);
-                    if (response.StatusCode == HttpStatusCode.Created)
+                    var answer = await client.BookAsync(eventId, new BookingRequest(null, Count: 1, Names: [$"Buyer {Interlocked.Increment(ref next)}"]), stop.Token);
+                    if (answer.Status == HttpStatusCode.Created)
                     {
-                        acknowledged.Add((await response.Content.ReadFromJsonAsync<BookingResponse>(stop.Token))!);
+                        acknowledged.Add(answer.Value);
+                        if (acknowledged.Count >= goal / 3)
+                            thirdAcknowledged.TrySetResult();
                         if (worker % clients.Length != 0 && sentAfterKill)
                             Interlocked.CompareExchange(ref movedAt, Stopwatch.GetTimestamp(), 0);
                     }
-                    else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    else if (answer.Status == HttpStatusCode.ServiceUnavailable)
                     {
                         Interlocked.Increment(ref unavailable);
                         await Task.Delay(100, stop.Token);
                     }
-                    else if (response.StatusCode != HttpStatusCode.Conflict)
+                    else if (answer.Status != HttpStatusCode.Conflict)
                     {
                         Interlocked.Increment(ref other);
                     }
@@ -73,8 +74,7 @@ public static class Failover
             }
         }, CancellationToken.None)).ToArray();
 
-        while (acknowledged.Count < goal / 3 && !buyers.All(b => b.IsCompleted))
-            await Task.Delay(1, cancellationToken);
+        await Task.WhenAny(thirdAcknowledged.Task, Task.WhenAll(buyers));
         var beforeKill = acknowledged.Count;
         victim.Kill();
         Volatile.Write(ref killedAt, Stopwatch.GetTimestamp());

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
+using BoxOffice.Contracts;
 
 namespace BoxOffice.Load.Scenarios;
 
@@ -26,8 +26,8 @@ public static class Fanout
         var errors = 0;
         await Parallel.ForEachAsync(seats, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (seat, token) =>
         {
-            using var response = await target.Client.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { seats = new[] { new { seat, name = "Watched" } } }, token);
-            if (response.StatusCode == HttpStatusCode.Created)
+            var booked = await target.Client.BookAsync(eventId, new BookingRequest([new SeatRequest(seat, "Watched")]), token);
+            if (booked.Status == HttpStatusCode.Created)
                 acknowledged[seat] = Stopwatch.GetTimestamp();
             else
                 Interlocked.Increment(ref errors);

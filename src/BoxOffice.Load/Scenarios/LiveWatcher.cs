@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text.Json;
-using BoxOffice.Contracts;
+using BoxOffice.Client;
 
 namespace BoxOffice.Load.Scenarios;
 
@@ -12,8 +11,9 @@ namespace BoxOffice.Load.Scenarios;
 /// </summary>
 public sealed class LiveWatcher : IDisposable
 {
-    private readonly ClientWebSocket _socket = new();
-    private long _version;
+    private readonly LiveFeed _feed;
+
+    private LiveWatcher(LiveFeed feed) => _feed = feed;
 
     public ConcurrentDictionary<string, long> Received { get; } = new();
 
@@ -25,13 +25,10 @@ public sealed class LiveWatcher : IDisposable
 
     public static async Task<LiveWatcher> ConnectAsync(Uri server, string eventId, CancellationToken cancellationToken)
     {
-        var watcher = new LiveWatcher();
-        var scheme = server.Scheme == "https" ? "wss" : "ws";
+        var watcher = new LiveWatcher(await LiveFeed.ConnectAsync(LiveFeed.EventAddress(server, eventId), cancellationToken));
         try
         {
-            await watcher._socket.ConnectAsync(new Uri($"{scheme}://{server.Authority}/api/events/{eventId}/live"), cancellationToken);
-            var snapshot = JsonSerializer.Deserialize<LiveSnapshot>(await watcher.ReceiveAsync(cancellationToken), JsonSerializerOptions.Web)!;
-            watcher._version = snapshot.Version;
+            await watcher._feed.ReceiveSnapshotAsync(cancellationToken);
         }
         catch
         {
@@ -48,13 +45,12 @@ public sealed class LiveWatcher : IDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var message = await ReceiveAsync(cancellationToken);
+                var version = _feed.Version;
+                var delta = await _feed.ReceiveDeltaAsync(cancellationToken);
                 var receivedAt = Stopwatch.GetTimestamp();
-                var delta = JsonSerializer.Deserialize<LiveDelta>(message, JsonSerializerOptions.Web)!;
                 Messages++;
-                if (delta.FromVersion != _version)
+                if (delta.FromVersion != version)
                     Gaps++;
-                _version = delta.ToVersion;
                 foreach (var change in delta.Changes)
                     Received.TryAdd(change.Seat, receivedAt);
             }
@@ -66,21 +62,5 @@ public sealed class LiveWatcher : IDisposable
         }
     }
 
-    private async Task<byte[]> ReceiveAsync(CancellationToken cancellationToken)
-    {
-        using var message = new MemoryStream();
-        var buffer = new byte[8192];
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await _socket.ReceiveAsync(buffer, cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
-                throw new InvalidOperationException($"closed by the server: {result.CloseStatusDescription}");
-            message.Write(buffer, 0, result.Count);
-        }
-        while (!result.EndOfMessage);
-        return message.ToArray();
-    }
-
-    public void Dispose() => _socket.Dispose();
+    public void Dispose() => _feed.Dispose();
 }

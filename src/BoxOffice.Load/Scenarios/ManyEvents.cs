@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
+using System.Text.Json;
+using BoxOffice.Client;
+using BoxOffice.Contracts;
 
 namespace BoxOffice.Load.Scenarios;
 
@@ -12,7 +14,8 @@ namespace BoxOffice.Load.Scenarios;
 public static class ManyEvents
 {
     private const int Workers = 32;
-    private static readonly object SmallCinema = new { template = "cinema", rows = 6, seatsPerRow = 10 };
+    private static readonly JsonElement SmallCinema = Layouts.Cinema(6, 10);
+    private static readonly BookingRequest OneSeat = new([new SeatRequest("A1", "Memory Test")]);
     private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
     // The last desk is counted out during the sweeper's pass, before the pass (and whatever the server
     // does afterwards to give memory back) has finished.
@@ -31,9 +34,8 @@ public static class ManyEvents
             {
                 // A clash of two random ids is a 409 here, counted as an error like any other refusal.
                 await target.CreateEventAsync(id, SmallCinema, token);
-                using var response = await target.Client.PostAsJsonAsync(
-                    $"/api/events/{id}/bookings", new { seats = new[] { new { seat = "A1", name = "Memory Test" } } }, token);
-                Interlocked.Increment(ref response.StatusCode == HttpStatusCode.Created ? ref booked : ref errors);
+                var answer = await target.Client.BookAsync(id, OneSeat, token);
+                Interlocked.Increment(ref answer.Status == HttpStatusCode.Created ? ref booked : ref errors);
             }
             catch (HttpRequestException)
             {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
 
 namespace BoxOffice.Load.Scenarios;
@@ -16,7 +16,7 @@ public static class Rush
     {
         var eventId = Target.NewEventId("contention");
         await target.CreateEventAsync(eventId, Target.Grid(seats), cancellationToken);
-        var outcome = await RunAsync(users, index => new { count = 1, names = new[] { $"Buyer {index}" } }, target, eventId, cancellationToken);
+        var outcome = await RunAsync(users, index => new BookingRequest(null, Count: 1, Names: [$"Buyer {index}"]), target, eventId, cancellationToken);
         var audit = await target.AuditAsync(eventId, cancellationToken);
         var lost = await CountLostAsync(target, outcome.Booked, cancellationToken);
         var doubleBooked = outcome.Booked.SelectMany(b => b.Seats).GroupBy(s => s.Seat).Count(g => g.Count() > 1);
@@ -62,8 +62,8 @@ public static class Rush
     public static async Task<Report> HotSeatAsync(Target target, int users, CancellationToken cancellationToken)
     {
         var eventId = Target.NewEventId("hotseat");
-        await target.CreateEventAsync(eventId, new { template = "a320" }, cancellationToken);
-        var outcome = await RunAsync(users, index => new { seats = new[] { new { seat = "1A", name = $"Buyer {index}" } } }, target, eventId, cancellationToken);
+        await target.CreateEventAsync(eventId, Layouts.A320, cancellationToken);
+        var outcome = await RunAsync(users, index => new BookingRequest([new SeatRequest("1A", $"Buyer {index}")]), target, eventId, cancellationToken);
         var audit = await target.AuditAsync(eventId, cancellationToken);
 
         return new Report("hotseat")
@@ -78,7 +78,7 @@ public static class Rush
 
     private sealed record Outcome(IReadOnlyCollection<BookingResponse> Booked, int Conflicts, int Errors, TimeSpan Wall, Latencies Latencies);
 
-    private static async Task<Outcome> RunAsync(int users, Func<int, object> body, Target target, string eventId, CancellationToken cancellationToken)
+    private static async Task<Outcome> RunAsync(int users, Func<int, BookingRequest> body, Target target, string eventId, CancellationToken cancellationToken)
     {
         var booked = new ConcurrentBag<BookingResponse>();
         var latencies = new Latencies();
@@ -91,11 +91,11 @@ public static class Rush
             await go.Task;
             try
             {
-                using var response = await latencies.Time(() => client.PostAsJsonAsync($"/api/events/{eventId}/bookings", request, cancellationToken));
-                if (response.StatusCode == HttpStatusCode.Created)
-                    booked.Add((await response.Content.ReadFromJsonAsync<BookingResponse>(cancellationToken))!);
+                var answer = await latencies.Time(() => client.BookAsync(eventId, request, cancellationToken));
+                if (answer.Status == HttpStatusCode.Created)
+                    booked.Add(answer.Value);
                 else
-                    Interlocked.Increment(ref response.StatusCode == HttpStatusCode.Conflict ? ref conflicts : ref errors);
+                    Interlocked.Increment(ref answer.Status == HttpStatusCode.Conflict ? ref conflicts : ref errors);
             }
             catch (HttpRequestException)
             {
@@ -115,10 +115,8 @@ public static class Rush
         var lost = 0;
         await Parallel.ForEachAsync(booked, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (booking, token) =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/bookings/{booking.Reference}");
-            request.Headers.Add("X-Manage-Token", booking.ManageToken);
-            using var response = await target.Client.SendAsync(request, token);
-            var view = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<BookingView>(token) : null;
+            var answer = await target.Client.GetBookingAsync(booking.Reference, booking.ManageToken, token);
+            var view = answer.IsSuccess ? answer.Value : null;
             if (view is null || view.Status != "confirmed" || !view.Seats.Select(s => s.Seat).SequenceEqual(booking.Seats.Select(s => s.Seat)))
                 Interlocked.Increment(ref lost);
         });

@@ -1,5 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
+using BoxOffice.Client;
+using BoxOffice.Contracts;
 
 namespace BoxOffice.Load.Scenarios;
 
@@ -10,10 +11,7 @@ public static class SimpleScenarios
     public static async Task<Report> CeilingAsync(Target target, int connections, TimeSpan duration, CancellationToken cancellationToken)
     {
         var (ok, failed, seconds, latencies) = await ClosedLoop.RunAsync(connections, duration, async (_, token) =>
-        {
-            using var response = await target.Client.GetAsync("/ping", token);
-            return response.IsSuccessStatusCode;
-        }, cancellationToken);
+            (await target.Client.PingAsync(token)).IsSuccess, cancellationToken);
         return new Report("ceiling")
             .Add("requests/s", Math.Round(ok / seconds))
             .Add("errors", failed)
@@ -36,9 +34,8 @@ public static class SimpleScenarios
             if (seat >= SeatsPerEvent)
                 return false;
             var label = $"S1-{seat / 25 + 1}-{seat % 25 + 1}";
-            using var response = await target.Client.PostAsJsonAsync(
-                $"/api/events/{eventIds[slot]}/bookings", new { seats = new[] { new { seat = label, name = $"Guest {seat}" } } }, token);
-            return response.StatusCode == HttpStatusCode.Created;
+            var booked = await target.Client.BookAsync(eventIds[slot], new BookingRequest([new SeatRequest(label, $"Guest {seat}")]), token);
+            return booked.Status == HttpStatusCode.Created;
         }, cancellationToken);
         return new Report("throughput")
             .Add("bookings/s", Math.Round(ok / seconds))
@@ -50,13 +47,9 @@ public static class SimpleScenarios
     public static async Task<Report> ReadsAsync(Target target, int connections, TimeSpan duration, CancellationToken cancellationToken)
     {
         var eventId = Target.NewEventId("reads");
-        await target.CreateEventAsync(eventId, new { template = "a320" }, cancellationToken);
+        await target.CreateEventAsync(eventId, Layouts.A320, cancellationToken);
         var (ok, failed, seconds, latencies) = await ClosedLoop.RunAsync(connections, duration, async (_, token) =>
-        {
-            using var response = await target.Client.GetAsync($"/api/events/{eventId}", token);
-            await response.Content.LoadIntoBufferAsync(token);
-            return response.IsSuccessStatusCode;
-        }, cancellationToken);
+            (await target.Client.GetSeatMapAsync(eventId, token)).IsSuccess, cancellationToken);
         return new Report("reads")
             .Add("seat-map reads/s", Math.Round(ok / seconds))
             .Add("errors", failed)

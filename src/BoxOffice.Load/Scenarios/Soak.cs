@@ -1,6 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Text.Json;
+using BoxOffice.Client;
 using BoxOffice.Contracts;
 
 namespace BoxOffice.Load.Scenarios;
@@ -26,15 +27,12 @@ public static class Soak
     {
         var events = Enumerable.Range(0, Events).Select(_ => Target.NewEventId("soak")).ToArray();
         foreach (var id in events)
-            await target.CreateEventAsync(id, new { template = "cinema", rows = Rows, seatsPerRow = SeatsPerRow }, cancellationToken);
+            await target.CreateEventAsync(id, Layouts.Cinema(Rows, SeatsPerRow), cancellationToken);
         var checkouts = new OnSales(target, webhookSecret);
         // The tutorial creates a flight on its first read.
         var flights = Enumerable.Range(0, Flights).Select(_ => Target.NewEventId("soak-flight")).ToArray();
         foreach (var id in flights)
-        {
-            using var response = await target.Client.GetAsync($"/seats?flightId={id}", cancellationToken);
-            response.EnsureSuccessStatusCode();
-        }
+            (await target.Client.GetFlightSeatsAsync(id, cancellationToken)).EnsureSuccess();
 
         var mix = new Mix(target, events, flights, checkouts, connections);
         using var stopLive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -105,8 +103,8 @@ public static class Soak
         public Task<bool> NextAsync(int worker, CancellationToken cancellationToken) => Random.Shared.Next(100) switch
         {
             < 35 => ReadAsync(cancellationToken),
-            < 50 => BookAsync(worker, new { seats = new[] { new { seat = RandomSeat(), name = $"Soak {worker}" } } }, cancellationToken),
-            < 65 => BookAsync(worker, new { count = 2, names = new[] { $"Soak {worker}", $"Guest of {worker}" } }, cancellationToken),
+            < 50 => BookAsync(worker, new BookingRequest([new SeatRequest(RandomSeat(), $"Soak {worker}")]), cancellationToken),
+            < 65 => BookAsync(worker, new BookingRequest(null, Count: 2, Names: [$"Soak {worker}", $"Guest of {worker}"]), cancellationToken),
             < 85 => _bookings[worker].Count > 0 ? CancelAsync(worker, cancellationToken) : ReadAsync(cancellationToken),
             < 90 => ReadFlightAsync(cancellationToken),
             < 95 => CheckoutAsync(worker, cancellationToken),
@@ -130,24 +128,20 @@ public static class Soak
             return Counted(answer == HttpStatusCode.OK, ref declined ? ref _declined : ref _paid);
         }
 
-        private async Task<bool> ReadAsync(CancellationToken cancellationToken)
-        {
-            using var response = await target.Client.GetAsync($"/api/events/{Pick(events)}", cancellationToken);
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
-            return response.StatusCode == HttpStatusCode.OK;
-        }
+        private async Task<bool> ReadAsync(CancellationToken cancellationToken) =>
+            (await target.Client.GetSeatMapAsync(Pick(events), cancellationToken)).Status == HttpStatusCode.OK;
 
-        private async Task<bool> BookAsync(int worker, object body, CancellationToken cancellationToken)
+        private async Task<bool> BookAsync(int worker, BookingRequest request, CancellationToken cancellationToken)
         {
-            using var response = await target.Client.PostAsJsonAsync($"/api/events/{Pick(events)}/bookings", body, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.Created)
+            var answer = await target.Client.BookAsync(Pick(events), request, cancellationToken);
+            if (answer.Status == HttpStatusCode.Created)
             {
-                _bookings[worker].Add((await response.Content.ReadFromJsonAsync<BookingResponse>(cancellationToken))!);
+                _bookings[worker].Add(answer.Value);
                 Interlocked.Increment(ref _booked);
                 return true;
             }
             // Seats taken and sold out are answers, not failures.
-            return Counted(response.StatusCode == HttpStatusCode.Conflict, ref _refused);
+            return Counted(answer.Status == HttpStatusCode.Conflict, ref _refused);
         }
 
         private async Task<bool> CancelAsync(int worker, CancellationToken cancellationToken)
@@ -157,24 +151,19 @@ public static class Soak
             var booking = mine[index];
             mine[index] = mine[^1];
             mine.RemoveAt(mine.Count - 1);
-            using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/bookings/{booking.Reference}") { Headers = { { "X-Manage-Token", booking.ManageToken } } };
-            using var response = await target.Client.SendAsync(request, cancellationToken);
-            return Counted(response.StatusCode == HttpStatusCode.NoContent, ref _cancelled);
+            var answer = await target.Client.CancelBookingAsync(booking.Reference, booking.ManageToken, cancellationToken);
+            return Counted(answer.Status == HttpStatusCode.NoContent, ref _cancelled);
         }
 
-        private async Task<bool> ReadFlightAsync(CancellationToken cancellationToken)
-        {
-            using var response = await target.Client.GetAsync($"/seats?flightId={Pick(flights)}", cancellationToken);
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
-            return response.StatusCode == HttpStatusCode.OK;
-        }
+        private async Task<bool> ReadFlightAsync(CancellationToken cancellationToken) =>
+            (await target.Client.GetFlightSeatsAsync(Pick(flights), cancellationToken)).Status == HttpStatusCode.OK;
 
         private async Task<bool> BookFlightAsync(CancellationToken cancellationToken)
         {
             var seat = $"{Random.Shared.Next(1, 11)}{(char)('A' + Random.Shared.Next(6))}";
-            using var response = await target.Client.PostAsJsonAsync(
-                $"/book-seat?flightId={Pick(flights)}", new { seatNumber = seat, name = $"Passenger {Random.Shared.Next(Passengers)}" }, cancellationToken);
-            return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict;
+            var answer = await target.Client.BookFlightSeatAsync(
+                Pick(flights), new CompatBookRequest(seat, $"Passenger {Random.Shared.Next(Passengers)}"), cancellationToken);
+            return answer.Status is HttpStatusCode.OK or HttpStatusCode.Conflict;
         }
 
         private static bool Counted(bool outcome, ref int counter)
@@ -234,7 +223,7 @@ public static class Soak
     private sealed class OnSales(Target target, string webhookSecret)
     {
         // 1,000 seats: at this mix's rate an on-sale sells out in seconds and the next opens.
-        private static readonly object Layout = new { template = "cinema", rows = 20, seatsPerRow = 50 };
+        private static readonly JsonElement Layout = Layouts.Cinema(20, 50);
         private readonly Lock _gate = new();
         private readonly List<string> _events = [];
         private Task<string>? _current;

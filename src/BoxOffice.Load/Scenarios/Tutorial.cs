@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
+using BoxOffice.Contracts;
 
 namespace BoxOffice.Load.Scenarios;
 
@@ -23,19 +23,15 @@ public static class Tutorial
             if (n >= flights * SeatsPerFlight)
                 return false;
             var seat = n % SeatsPerFlight;
-            using var response = await target.Client.PostAsJsonAsync(
-                $"/book-seat?flightId={prefix}-{n / SeatsPerFlight}", new { seatNumber = $"{seat / 6 + 1}{(char)('A' + seat % 6)}", name = $"P{n}" }, token);
-            return response.StatusCode == HttpStatusCode.OK;
+            var answer = await target.Client.BookFlightSeatAsync(
+                $"{prefix}-{n / SeatsPerFlight}", new CompatBookRequest($"{seat / 6 + 1}{(char)('A' + seat % 6)}", $"P{n}"), token);
+            return answer.Status == HttpStatusCode.OK;
         }, cancellationToken);
         var made = Math.Min(flights, (Volatile.Read(ref next) + SeatsPerFlight) / SeatsPerFlight);
 
         var read = Math.Min(16, made);
         var (reads, readFailed, readSeconds, readLatencies) = await ClosedLoop.RunAsync(connections, duration, async (worker, token) =>
-        {
-            using var response = await target.Client.GetAsync($"/seats?flightId={prefix}-{worker % read}", token);
-            await response.Content.LoadIntoBufferAsync(token);
-            return response.IsSuccessStatusCode;
-        }, cancellationToken);
+            (await target.Client.GetFlightSeatsAsync($"{prefix}-{worker % read}", token)).IsSuccess, cancellationToken);
         return new Report("tutorial")
             .Add("bookings/s", Math.Round(booked / seconds))
             .Add("booking errors", failed)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BoxOffice.Contracts;
 using BoxOffice.Server.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -13,8 +14,17 @@ public static class AdminApi
         app.ServiceProvider.GetRequiredService<AdminToken>();
         var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireStaff(StaffPolicies.Admin);
         admin.MapPost("/crash", Crash);
+        admin.MapGet("/memory", Memory);
         return app;
     }
+
+    /// <summary>
+    /// The heap after a full, blocking collection: what the process keeps, without the garbage that
+    /// <c>/metrics</c> also counts. For measuring what a desk holds from outside the process; staff-only,
+    /// since every call pauses the whole server.
+    /// </summary>
+    private static Ok<ServerMemory> Memory() =>
+        TypedResults.Ok(new ServerMemory(GC.GetTotalMemory(forceFullCollection: true), Environment.WorkingSet));
 
     /// <summary>
     /// Kills this process on the spot, as a power cut would: no graceful shutdown, no flushing. For

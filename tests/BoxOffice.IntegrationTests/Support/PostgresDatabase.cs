@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace BoxOffice.IntegrationTests;
@@ -6,7 +7,7 @@ namespace BoxOffice.IntegrationTests;
 /// A fresh database of its own on the test server, dropped at the end. The server comes from
 /// <c>BOXOFFICE_TEST_POSTGRES</c> (which <c>./test.sh</c> sets), or a local default.
 /// </summary>
-public sealed class PostgresDatabase : IAsyncDisposable
+public sealed class PostgresDatabase : ITestDatabase
 {
     private const string DefaultServer = "Host=127.0.0.1;Port=5432;Username=postgres";
 
@@ -19,6 +20,9 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public string Name { get; }
 
     public string ConnectionString { get; }
+
+    public IReadOnlyDictionary<string, string> ServerSettings =>
+        new Dictionary<string, string> { ["Storage:Provider"] = "Postgres", ["ConnectionStrings:BoxOffice"] = ConnectionString };
 
     public static async Task<PostgresDatabase> CreateAsync(string purpose)
     {
@@ -37,12 +41,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return connection;
     }
 
-    public async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
+    async Task<DbConnection> ITestDatabase.OpenAsync() => await OpenAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
+using BoxOffice.Client;
 using BoxOffice.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -39,20 +39,8 @@ public sealed class LimitedApp(IReadOnlyDictionary<string, string>? settings = n
         return client;
     }
 
-    public async Task<string> CreatePaidEventAsync()
-    {
-        var id = $"paid-{Guid.NewGuid():N}"[..20];
-        using var admin = CreateAdminClient();
-        var response = await admin.PostAsJsonAsync("/api/events", new
-        {
-            id,
-            title = "Paid show",
-            layout = new { template = "cinema", rows = 10, seatsPerRow = 10 },
-            prices = new Dictionary<string, long> { ["standard"] = 1500 },
-        });
-        response.EnsureSuccessStatusCode();
-        return id;
-    }
+    /// <summary>A typed client whose requests come from <paramref name="address"/>; staff routes get the admin token.</summary>
+    public BoxOfficeClient CreateApiClientFrom(string address) => new(CreateClient(address), AdminToken);
 
     /// <summary>Runs before the server's own pipeline, as a connection's address would be set before any middleware.</summary>
     private sealed class RemoteAddressFromHeader : IStartupFilter

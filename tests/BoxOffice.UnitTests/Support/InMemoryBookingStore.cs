@@ -13,17 +13,36 @@ internal sealed class InMemoryBookingStore : IBookingStore
     private readonly Dictionary<(string EventId, string Seat), (string Status, string? Reference, string? Name, long Version)> _seats = [];
     private readonly HashSet<string> _bookings = [];
 
-    public List<CommitBatch> Commits { get; } = [];
-
     private int _commitsStarted;
+    private TaskCompletionSource _commitStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public int CommitsStarted => Volatile.Read(ref _commitsStarted);
+    public List<CommitBatch> Commits { get; } = [];
 
     /// <summary>When set, each commit waits for it before applying.</summary>
     public TaskCompletionSource? CommitGate { get; set; }
 
     /// <summary>Batches this returns true for throw a conflict, as a lost conditional write would.</summary>
     public Func<CommitBatch, bool> Refuse { get; set; } = _ => false;
+
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> commits have started, so a test holding them at the
+    /// gate knows the desk is waiting on its commit before it queues more.
+    /// </summary>
+    public async Task WaitForCommitsStartedAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (true)
+        {
+            Task started;
+            lock (_gate)
+            {
+                if (_commitsStarted >= count)
+                    return;
+                started = _commitStarted.Task;
+            }
+            await started.WaitAsync(timeout.Token);
+        }
+    }
 
     public Task MigrateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -58,7 +77,13 @@ internal sealed class InMemoryBookingStore : IBookingStore
 
     public async Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _commitsStarted);
+        TaskCompletionSource started;
+        lock (_gate)
+        {
+            _commitsStarted++;
+            (started, _commitStarted) = (_commitStarted, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+        started.SetResult();
         if (CommitGate is { } gate)
             await gate.Task;
         lock (_gate)
