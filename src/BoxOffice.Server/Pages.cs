@@ -12,8 +12,22 @@ public static class Pages
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapFallbackToFile("/events/{id}", "index.html");
+        app.MapGet("{*path:nonfile}", NotFoundPage).ExcludeFromDescription();
         // Every page reads this through site.js, to show the test-mode banner.
         app.MapGet("/api/site", (IOptions<PaymentsOptions> payments) => TypedResults.Ok(new SiteInfo(payments.Value.TestMode))).WithTags("Site");
         return app;
+    }
+
+    /// <summary>
+    /// An address no route knows: a browser gets a page that says so and leads back to the events; under <c>/api</c>
+    /// the status code pages answer problem+json, as for every other API error.
+    /// </summary>
+    private static async Task NotFoundPage(HttpContext http, IWebHostEnvironment environment)
+    {
+        http.Response.StatusCode = StatusCodes.Status404NotFound;
+        if (http.Request.Path.StartsWithSegments("/api"))
+            return;
+        http.Response.ContentType = "text/html; charset=utf-8";
+        await http.Response.SendFileAsync(environment.WebRootFileProvider.GetFileInfo("404.html"));
     }
 }
