@@ -27,6 +27,7 @@ var app = builder.Build();
 await app.MigrateStorageAsync();
 
 app.UseSecurityHeaders();
+app.UseResponseCompression();
 app.UseClientLimits();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
