@@ -154,6 +154,11 @@ public abstract class HostileInputTests
             var header = value.All(c => c is >= ' ' and <= '~') ? value : escaped;
             yield return new Hostile("GET", $"/api/events/{escaped}");
             yield return new Hostile("GET", $"/api/events/{escaped}/live");
+            yield return new Hostile("GET", $"/api/events/{escaped}/layout");
+            yield return new Hostile("GET", $"/api/events/{escaped}/best-available?count=2");
+            yield return new Hostile("GET", $"/api/events/full-free/best-available?count={escaped}");
+            yield return new Hostile("GET", $"/api/events/full-free/best-available?count=2&category={escaped}&together={escaped}");
+            yield return new Hostile("GET", $"/api/events/full-free/best-available?count=2&wheelchair={escaped}");
             yield return new Hostile("GET", $"/api/bookings/{escaped}", Headers: new() { ["X-Manage-Token"] = setup.BookingToken });
             yield return new Hostile("DELETE", $"/api/bookings/{setup.BookingReference}", Headers: new() { ["X-Manage-Token"] = header });
             yield return new Hostile("GET", $"/api/orders/{setup.OrderId}", Headers: new() { ["X-Manage-Token"] = header });
