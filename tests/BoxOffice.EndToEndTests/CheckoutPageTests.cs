@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static BoxOffice.EndToEndTests.SeatButtons;
 using static Microsoft.Playwright.Assertions;
 
 namespace BoxOffice.EndToEndTests;
@@ -140,7 +141,7 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         await checkout.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Could not reach the server" })).ToBeVisibleAsync();
         // The live feed shows the order's hold, and the seat stays chosen so the retry asks for the same thing.
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Seat A1, held", Exact = true, Pressed = true })).ToBeVisibleAsync();
+        await Expect(Seat(page, "A1", "held", pressed: true)).ToBeVisibleAsync();
         await checkout.ClickAsync();
 
         // With a new key the seat, held by the first order, would be refused.
@@ -176,13 +177,10 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         foreach (var (seat, _) in seats)
         {
             await Seat(page, seat, "available").ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Seat {seat}, available", Exact = true, Pressed = true })).ToBeVisibleAsync();
+            await Expect(Seat(page, seat, "available", pressed: true)).ToBeVisibleAsync();
         }
         foreach (var (seat, name) in seats)
             await page.GetByLabel($"Name for seat {seat}").FillAsync(name);
         await page.GetByLabel("Email").FillAsync("ada@example.com");
     }
-
-    private static ILocator Seat(IPage page, string label, string status) =>
-        page.GetByRole(AriaRole.Button, new() { Name = $"Seat {label}, {status}", Exact = true });
 }

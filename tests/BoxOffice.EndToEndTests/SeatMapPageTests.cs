@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static BoxOffice.EndToEndTests.SeatButtons;
 using static Microsoft.Playwright.Assertions;
 
 namespace BoxOffice.EndToEndTests;
@@ -109,8 +110,6 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
         await Expect(page.GetByRole(AriaRole.Status)).ToBeEmptyAsync();
     }
 
-    private static ILocator Seat(IPage page, string label, string status) =>
-        page.GetByRole(AriaRole.Button, new() { Name = $"Seat {label}, {status}", Exact = true });
 
     /// <summary>A free A320, like a tutorial flight but reachable through the API.</summary>
     private async Task<string> NewFreeEventAsync()
