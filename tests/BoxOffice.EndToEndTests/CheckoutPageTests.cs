@@ -27,8 +27,8 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         var eventId = await CreatePaidEventAsync();
         await using var buyer = await site.NewVisitorAsync();
         await using var onlooker = await site.NewVisitorAsync();
-        var page = await OpenEventAsync(buyer, eventId);
-        var other = await OpenEventAsync(onlooker, eventId);
+        var page = await OpenLiveAsync(buyer, $"/events/{eventId}");
+        var other = await OpenLiveAsync(onlooker, $"/events/{eventId}");
 
         await ChooseSeatsAsync(page, ("C3", "Ada Lovelace"), ("C4", HtmlLikeName));
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Checkout" })).ToContainTextAsync(new Regex(@"Total\s*\S*30[.,]00"));
@@ -60,8 +60,8 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         var eventId = await CreatePaidEventAsync();
         await using var buyer = await site.NewVisitorAsync();
         await using var onlooker = await site.NewVisitorAsync();
-        var page = await OpenEventAsync(buyer, eventId);
-        var other = await OpenEventAsync(onlooker, eventId);
+        var page = await OpenLiveAsync(buyer, $"/events/{eventId}");
+        var other = await OpenLiveAsync(onlooker, $"/events/{eventId}");
         await other.EvaluateAsync("window.notReloaded = true");
 
         await ChooseSeatsAsync(page, ("B2", "Ada Lovelace"));
@@ -82,7 +82,7 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
     {
         var eventId = await CreatePaidEventAsync();
         await using var buyer = await site.NewVisitorAsync();
-        var page = await OpenEventAsync(buyer, eventId);
+        var page = await OpenLiveAsync(buyer, $"/events/{eventId}");
 
         await Expect(page.GetByRole(AriaRole.Note)).ToHaveTextAsync(TestModeBanner);
         await ChooseSeatsAsync(page, ("A2", "Ada Lovelace"));
@@ -102,7 +102,7 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
     {
         var eventId = await CreatePaidEventAsync();
         await using var buyer = await site.NewVisitorAsync();
-        var page = await OpenEventAsync(buyer, eventId);
+        var page = await OpenLiveAsync(buyer, $"/events/{eventId}");
         await ChooseSeatsAsync(page, ("A3", "Ada Lovelace"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Checkout", Exact = true }).ClickAsync();
         await Expect(page.GetByText(HoldCountdown)).ToBeVisibleAsync();
@@ -119,7 +119,7 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
     {
         var eventId = await CreatePaidEventAsync();
         await using var buyer = await site.NewVisitorAsync();
-        var page = await OpenEventAsync(buyer, eventId);
+        var page = await OpenLiveAsync(buyer, $"/events/{eventId}");
         var keys = new List<string>();
         var answerLost = false;
         // The first request reaches the server and creates the order; only its answer never arrives.
@@ -161,15 +161,6 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
             prices = new { standard = 1500 },
         });
         return id;
-    }
-
-    private static async Task<IPage> OpenEventAsync(IBrowserContext visitor, string eventId)
-    {
-        var page = await visitor.NewPageAsync();
-        await page.GotoAsync($"/events/{eventId}");
-        // Until the feed is live a change could reach the page only through its first snapshot, not as a live update.
-        await Expect(page.GetByText("Live", new() { Exact = true })).ToBeVisibleAsync();
-        return page;
     }
 
     private static async Task ChooseSeatsAsync(IPage page, params (string Seat, string Name)[] seats)

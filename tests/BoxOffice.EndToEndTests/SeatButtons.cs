@@ -17,6 +17,15 @@ internal static partial class SeatButtons
         return page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex(name), Pressed = pressed });
     }
 
+    /// <summary>Opens a seat page once its live feed is up: until then a change could reach it only through its first snapshot.</summary>
+    public static async Task<IPage> OpenLiveAsync(IBrowserContext visitor, string path)
+    {
+        var page = await visitor.NewPageAsync();
+        await page.GotoAsync(path);
+        await Assertions.Expect(page.GetByText("Live", new() { Exact = true })).ToBeVisibleAsync();
+        return page;
+    }
+
     [GeneratedRegex(@"^(\d+|[A-Z]+)(.+)$")]
     private static partial Regex RowAndSeat();
 }

@@ -16,7 +16,7 @@ public sealed class SeatMapAccessibilityTests(BoxOfficeSite site)
     {
         var eventId = await NewEventAsync(new { template = "a320" });
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenAsync(visitor, $"/events/{eventId}");
+        var page = await OpenLiveAsync(visitor, $"/events/{eventId}");
         var presses = 0;
         async Task PressAsync(string key, int times = 1)
         {
@@ -44,7 +44,7 @@ public sealed class SeatMapAccessibilityTests(BoxOfficeSite site)
     {
         var eventId = await NewEventAsync(new { template = "a320" });
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenAsync(visitor, $"/events/{eventId}");
+        var page = await OpenLiveAsync(visitor, $"/events/{eventId}");
 
         await Seat(page, "5D", "available").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "Book seat 5D" })).ToBeVisibleAsync();
@@ -60,7 +60,7 @@ public sealed class SeatMapAccessibilityTests(BoxOfficeSite site)
         var seats = new[] { new { label = "12-6", flags = Array.Empty<string>() }, new { label = "12-7", flags = new[] { "accessible", "aisle" } } };
         var eventId = await NewEventAsync(new { sections = new[] { new { name = "Stand", rows = new[] { new { name = "12", seats } } } } }, new { standard = 4500 });
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenAsync(visitor, $"/events/{eventId}");
+        var page = await OpenLiveAsync(visitor, $"/events/{eventId}");
 
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Row 12, seat 7, standard, €45.00, wheelchair space, aisle, available", Exact = true })).ToBeVisibleAsync();
     }
@@ -71,7 +71,7 @@ public sealed class SeatMapAccessibilityTests(BoxOfficeSite site)
         // 4,000 seats: drawn on a canvas, with buttons only for the section in view.
         var eventId = await NewEventAsync(new { template = "stadium", sections = 10, rows = 20, seatsPerRow = 20 });
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenAsync(visitor, $"/events/{eventId}");
+        var page = await OpenLiveAsync(visitor, $"/events/{eventId}");
         await page.EvaluateAsync("window.notReloaded = true");
         await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Section S7, ") })).ToHaveCountAsync(0);
 
@@ -105,7 +105,7 @@ public sealed class SeatMapAccessibilityTests(BoxOfficeSite site)
         object layout = template == "large-stadium" ? new { template = "stadium", sections = 10, rows = 20, seatsPerRow = 20 } : new { template };
         var eventId = await NewEventAsync(layout, new { standard = 2500 });
         await using var phone = await site.NewVisitorAsync(new() { Width = 390, Height = 844 });
-        var page = await OpenAsync(phone, $"/events/{eventId}");
+        var page = await OpenLiveAsync(phone, $"/events/{eventId}");
 
         var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
 
@@ -117,7 +117,7 @@ public sealed class SeatMapAccessibilityTests(BoxOfficeSite site)
     {
         var eventId = await NewEventAsync(new { template = "cinema", rows = 8, seatsPerRow = 10 }, new { standard = 1200 });
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenAsync(visitor, $"/events/{eventId}");
+        var page = await OpenLiveAsync(visitor, $"/events/{eventId}");
 
         await page.GetByLabel("Seats", new() { Exact = true }).SelectOptionAsync("3");
         await page.GetByRole(AriaRole.Button, new() { Name = "Find seats" }).ClickAsync();
@@ -180,13 +180,5 @@ public sealed class SeatMapAccessibilityTests(BoxOfficeSite site)
         var id = BoxOfficeSite.NewId("venue");
         await site.CreateEventAsync(new { id, title = $"Venue {id}", layout, prices });
         return id;
-    }
-
-    private static async Task<IPage> OpenAsync(IBrowserContext visitor, string path)
-    {
-        var page = await visitor.NewPageAsync();
-        await page.GotoAsync(path);
-        await Expect(page.GetByText("Live", new() { Exact = true })).ToBeVisibleAsync();
-        return page;
     }
 }
