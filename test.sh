@@ -9,6 +9,9 @@ source scripts/lib.sh
 
 ensure_chromium
 
+echo "==> installing axe-core for the accessibility scan"
+npm ci --prefix tests/BoxOffice.EndToEndTests --no-audit --no-fund --silent
+
 echo "==> starting a throwaway PostgreSQL"
 PG_DIR=$(mktemp -d /tmp/boxoffice-pg.XXXXXX)
 RESULTS_DIR=$(mktemp -d /tmp/boxoffice-results.XXXXXX)

@@ -70,6 +70,39 @@ public sealed record SeatView(
     int Y,
     string Status);
 
+/// <summary>
+/// <c>GET /api/events/{id}/layout</c>: what never changes about an event, sent once and then revalidated by its
+/// ETag. Rows list every seat in seat-map order, so the n-th character of the live snapshot is the status of the
+/// n-th seat here. Statuses travel only in the live feed.
+/// </summary>
+public sealed record EventLayoutView(
+    string Id,
+    string Title,
+    string Currency,
+    IReadOnlyDictionary<string, long> Prices,
+    IReadOnlyList<string> Categories,
+    IReadOnlyList<string> Sections,
+    IReadOnlyList<LayoutRowView> Rows);
+
+/// <summary>
+/// A run of seats of one row, in columns: <c>Section</c> indexes the layout's sections, <c>Categories</c> its
+/// categories, and each of <c>Flags</c> is a bit set (1 window, 2 aisle, 4 accessible, 8 blocked).
+/// </summary>
+public sealed record LayoutRowView(
+    int Section,
+    string Name,
+    int Y,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<int> X,
+    IReadOnlyList<int> Categories,
+    IReadOnlyList<int> Flags);
+
+/// <summary>
+/// <c>GET /api/events/{id}/best-available</c>: the seats a best-available request would get now, to show before
+/// anything is held. Another buyer may take them first; booking or ordering them by label then answers 409.
+/// </summary>
+public sealed record BestAvailableView(IReadOnlyList<string> Seats);
+
 /// <summary>An admin's check of one event against the database: counts, version, and anything that breaks an invariant.</summary>
 public sealed record EventAudit(string EventId, long Version, IReadOnlyDictionary<string, int> Counts, IReadOnlyList<AuditAnomaly> Anomalies);
 

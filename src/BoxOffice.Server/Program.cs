@@ -29,6 +29,7 @@ var app = builder.Build();
 await app.MigrateStorageAsync();
 
 app.UseSecurityHeaders();
+app.UseResponseCompression();
 app.UseClientLimits();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -13,6 +13,8 @@ namespace BoxOffice.Server;
 [JsonSerializable(typeof(CreateEventRequest))]
 [JsonSerializable(typeof(EventSummary[]))]
 [JsonSerializable(typeof(SeatMapView))]
+[JsonSerializable(typeof(EventLayoutView))]
+[JsonSerializable(typeof(BestAvailableView))]
 [JsonSerializable(typeof(EventAudit))]
 [JsonSerializable(typeof(StartLabRunRequest))]
 [JsonSerializable(typeof(LabRun))]

@@ -56,11 +56,21 @@ public sealed class BoxOfficeSite : IAsyncLifetime
             await _server.DisposeAsync();
     }
 
-    /// <summary>A fresh browser context: its own cookies and storage, like a separate visitor.</summary>
-    public Task<IBrowserContext> NewVisitorAsync()
+    /// <summary>
+    /// A fresh browser context: its own cookies and storage, like a separate visitor; a <paramref name="viewport"/>
+    /// plays a phone. <paramref name="bypassCsp"/> lets a test inject a script of its own.
+    /// </summary>
+    public Task<IBrowserContext> NewVisitorAsync(ViewportSize? viewport = null, bool bypassCsp = false)
     {
         var browser = _browser ?? throw new InvalidOperationException("The site has not started.");
-        return browser.NewContextAsync(new() { BaseURL = Server.BaseAddress.ToString() });
+        var options = new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString(), BypassCSP = bypassCsp };
+        if (viewport is not null)
+        {
+            options.ViewportSize = viewport;
+            options.IsMobile = true;
+            options.HasTouch = true;
+        }
+        return browser.NewContextAsync(options);
     }
 
     public async Task CreateEventAsync(object request)

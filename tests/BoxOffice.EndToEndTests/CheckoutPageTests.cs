@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static BoxOffice.EndToEndTests.SeatButtons;
 using static Microsoft.Playwright.Assertions;
 
 namespace BoxOffice.EndToEndTests;
@@ -26,8 +27,8 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         var eventId = await CreatePaidEventAsync();
         await using var buyer = await site.NewVisitorAsync();
         await using var onlooker = await site.NewVisitorAsync();
-        var page = await OpenEventAsync(buyer, eventId);
-        var other = await OpenEventAsync(onlooker, eventId);
+        var page = await OpenLiveAsync(buyer, $"/events/{eventId}");
+        var other = await OpenLiveAsync(onlooker, $"/events/{eventId}");
 
         await ChooseSeatsAsync(page, ("C3", "Ada Lovelace"), ("C4", HtmlLikeName));
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Checkout" })).ToContainTextAsync(new Regex(@"Total\s*\S*30[.,]00"));
@@ -59,8 +60,8 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         var eventId = await CreatePaidEventAsync();
         await using var buyer = await site.NewVisitorAsync();
         await using var onlooker = await site.NewVisitorAsync();
-        var page = await OpenEventAsync(buyer, eventId);
-        var other = await OpenEventAsync(onlooker, eventId);
+        var page = await OpenLiveAsync(buyer, $"/events/{eventId}");
+        var other = await OpenLiveAsync(onlooker, $"/events/{eventId}");
         await other.EvaluateAsync("window.notReloaded = true");
 
         await ChooseSeatsAsync(page, ("B2", "Ada Lovelace"));
@@ -81,7 +82,7 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
     {
         var eventId = await CreatePaidEventAsync();
         await using var buyer = await site.NewVisitorAsync();
-        var page = await OpenEventAsync(buyer, eventId);
+        var page = await OpenLiveAsync(buyer, $"/events/{eventId}");
 
         await Expect(page.GetByRole(AriaRole.Note)).ToHaveTextAsync(TestModeBanner);
         await ChooseSeatsAsync(page, ("A2", "Ada Lovelace"));
@@ -101,7 +102,7 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
     {
         var eventId = await CreatePaidEventAsync();
         await using var buyer = await site.NewVisitorAsync();
-        var page = await OpenEventAsync(buyer, eventId);
+        var page = await OpenLiveAsync(buyer, $"/events/{eventId}");
         await ChooseSeatsAsync(page, ("A3", "Ada Lovelace"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Checkout", Exact = true }).ClickAsync();
         await Expect(page.GetByText(HoldCountdown)).ToBeVisibleAsync();
@@ -118,7 +119,7 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
     {
         var eventId = await CreatePaidEventAsync();
         await using var buyer = await site.NewVisitorAsync();
-        var page = await OpenEventAsync(buyer, eventId);
+        var page = await OpenLiveAsync(buyer, $"/events/{eventId}");
         var keys = new List<string>();
         var answerLost = false;
         // The first request reaches the server and creates the order; only its answer never arrives.
@@ -140,7 +141,7 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         await checkout.ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Could not reach the server" })).ToBeVisibleAsync();
         // The live feed shows the order's hold, and the seat stays chosen so the retry asks for the same thing.
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Seat A1, held", Exact = true, Pressed = true })).ToBeVisibleAsync();
+        await Expect(Seat(page, "A1", "held", pressed: true)).ToBeVisibleAsync();
         await checkout.ClickAsync();
 
         // With a new key the seat, held by the first order, would be refused.
@@ -162,27 +163,15 @@ public sealed class CheckoutPageTests(BoxOfficeSite site)
         return id;
     }
 
-    private static async Task<IPage> OpenEventAsync(IBrowserContext visitor, string eventId)
-    {
-        var page = await visitor.NewPageAsync();
-        await page.GotoAsync($"/events/{eventId}");
-        // Until the feed is live a change could reach the page only through its first snapshot, not as a live update.
-        await Expect(page.GetByText("Live", new() { Exact = true })).ToBeVisibleAsync();
-        return page;
-    }
-
     private static async Task ChooseSeatsAsync(IPage page, params (string Seat, string Name)[] seats)
     {
         foreach (var (seat, _) in seats)
         {
             await Seat(page, seat, "available").ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Seat {seat}, available", Exact = true, Pressed = true })).ToBeVisibleAsync();
+            await Expect(Seat(page, seat, "available", pressed: true)).ToBeVisibleAsync();
         }
         foreach (var (seat, name) in seats)
             await page.GetByLabel($"Name for seat {seat}").FillAsync(name);
         await page.GetByLabel("Email").FillAsync("ada@example.com");
     }
-
-    private static ILocator Seat(IPage page, string label, string status) =>
-        page.GetByRole(AriaRole.Button, new() { Name = $"Seat {label}, {status}", Exact = true });
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static BoxOffice.EndToEndTests.SeatButtons;
 using static Microsoft.Playwright.Assertions;
 
 namespace BoxOffice.EndToEndTests;
@@ -52,7 +53,4 @@ public sealed class ContentSecurityPolicyPageTests(BoxOfficeSite site)
 
         Assert.Empty(refusals);
     }
-
-    private static ILocator Seat(IPage page, string label, string status) =>
-        page.GetByRole(AriaRole.Button, new() { Name = $"Seat {label}, {status}", Exact = true });
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static BoxOffice.EndToEndTests.SeatButtons;
 using static Microsoft.Playwright.Assertions;
 
 namespace BoxOffice.EndToEndTests;
@@ -17,8 +18,8 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
         var eventId = await NewFreeEventAsync();
         await using var visitorA = await site.NewVisitorAsync();
         await using var visitorB = await site.NewVisitorAsync();
-        var pageA = await OpenAsync(visitorA, $"/events/{eventId}");
-        var pageB = await OpenAsync(visitorB, $"/events/{eventId}");
+        var pageA = await OpenLiveAsync(visitorA, $"/events/{eventId}");
+        var pageB = await OpenLiveAsync(visitorB, $"/events/{eventId}");
         await MarkAsNotReloadedAsync(pageB);
 
         await BookThroughDialogAsync(pageA, "3C", "Ada Lovelace");
@@ -36,8 +37,8 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
         var flightId = BoxOfficeSite.NewId("flight")[..32];
         await using var visitorA = await site.NewVisitorAsync();
         await using var visitorB = await site.NewVisitorAsync();
-        var pageA = await OpenAsync(visitorA, $"/?flightId={flightId}");
-        var pageB = await OpenAsync(visitorB, $"/?flightId={flightId}");
+        var pageA = await OpenLiveAsync(visitorA, $"/?flightId={flightId}");
+        var pageB = await OpenLiveAsync(visitorB, $"/?flightId={flightId}");
         await MarkAsNotReloadedAsync(pageB);
 
         await BookThroughDialogAsync(pageA, "3C", "Ada Lovelace");
@@ -57,7 +58,7 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
     {
         var eventId = await NewFreeEventAsync();
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenAsync(visitor, $"/events/{eventId}");
+        var page = await OpenLiveAsync(visitor, $"/events/{eventId}");
         await MarkAsNotReloadedAsync(page);
 
         using var response = await site.Api.PostAsJsonAsync(
@@ -77,7 +78,7 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
         const string Name = "<img src=x onerror=alert(1)>";
         var eventId = await NewFreeEventAsync();
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenAsync(visitor, $"/events/{eventId}");
+        var page = await OpenLiveAsync(visitor, $"/events/{eventId}");
         var alerts = 0;
         page.Dialog += (_, dialog) => alerts++;
 
@@ -93,7 +94,7 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
     {
         var eventId = await NewFreeEventAsync();
         await using var visitor = await site.NewVisitorAsync();
-        var page = await OpenAsync(visitor, $"/events/{eventId}");
+        var page = await OpenLiveAsync(visitor, $"/events/{eventId}");
         await Seat(page, "5B", "available").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Book seat 5B" });
         await dialog.GetByLabel("Name").FillAsync("Ada Lovelace");
@@ -109,8 +110,6 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
         await Expect(page.GetByRole(AriaRole.Status)).ToBeEmptyAsync();
     }
 
-    private static ILocator Seat(IPage page, string label, string status) =>
-        page.GetByRole(AriaRole.Button, new() { Name = $"Seat {label}, {status}", Exact = true });
 
     /// <summary>A free A320, like a tutorial flight but reachable through the API.</summary>
     private async Task<string> NewFreeEventAsync()
@@ -120,14 +119,6 @@ public sealed class SeatMapPageTests(BoxOfficeSite site)
         return id;
     }
 
-    /// <summary>Opens the page once its live feed is up: until then a change could reach it only through its first snapshot.</summary>
-    private static async Task<IPage> OpenAsync(IBrowserContext visitor, string path)
-    {
-        var page = await visitor.NewPageAsync();
-        await page.GotoAsync(path);
-        await Expect(page.GetByText("Live", new() { Exact = true })).ToBeVisibleAsync();
-        return page;
-    }
 
     private static async Task BookThroughDialogAsync(IPage page, string seat, string name)
     {

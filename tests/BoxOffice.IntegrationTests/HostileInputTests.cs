@@ -153,6 +153,9 @@ public abstract class HostileInputTests
             var header = value.All(c => c is >= ' ' and <= '~') ? value : escaped;
             yield return new Hostile("GET", $"/api/events/{escaped}");
             yield return new Hostile("GET", $"/api/events/{escaped}/live");
+            yield return new Hostile("GET", $"/api/events/full-free/best-available?count={escaped}");
+            yield return new Hostile("GET", $"/api/events/full-free/best-available?count=2&category={escaped}&together={escaped}");
+            yield return new Hostile("GET", $"/api/events/full-free/best-available?count=2&wheelchair={escaped}");
             yield return new Hostile("GET", $"/api/bookings/{escaped}", Headers: new() { ["X-Manage-Token"] = setup.BookingToken });
             yield return new Hostile("DELETE", $"/api/bookings/{setup.BookingReference}", Headers: new() { ["X-Manage-Token"] = header });
             yield return new Hostile("GET", $"/api/orders/{setup.OrderId}", Headers: new() { ["X-Manage-Token"] = header });
@@ -165,6 +168,12 @@ public abstract class HostileInputTests
                 yield return new Hostile("GET", $"/ws?flightId={escaped}");
             }
             yield return new Hostile("GET", $"/api/events/full-free/audit", Headers: new() { ["Authorization"] = "Bearer " + header });
+        }
+        // The seat map's read routes on made-up ids, each id once per batch.
+        foreach (var value in Strings().Where(s => s.Length is > 0 and < 2_000 && !s.Contains('\0', StringComparison.Ordinal)))
+        {
+            yield return new Hostile("GET", $"/api/events/{Uri.EscapeDataString(value)}/layout");
+            yield return new Hostile("GET", $"/api/events/{Uri.EscapeDataString(value + "-b")}/best-available?count=2");
         }
         yield return new Hostile("GET", "/seats?flightId=full-free");
         yield return new Hostile("GET", "/ws?flightId=full-paid");

@@ -45,6 +45,21 @@ public class HttpHygieneTests(BoxOfficeApp app) : IClassFixture<BoxOfficeApp>
     }
 
     [Fact]
+    public async Task An_unknown_page_gets_a_helpful_404_page_and_an_unknown_api_route_a_problem()
+    {
+        var page = await _client.GetAsync("/no-such-page");
+        var api = await _client.GetAsync("/api/no-such-route");
+        var icon = await _client.GetAsync("/favicon.svg");
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1>Page not found</h1>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Hsts_is_sent_only_over_https()
     {
         using var https = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });

@@ -11,6 +11,12 @@ public static class SeatPicker
     /// <summary>Costs more than any distance, so a block that strands a single seat wins only when nothing else fits.</summary>
     private const double OrphanPenalty = 1_000_000;
 
+    /// <summary>
+    /// Costs more than any distance, so a companion takes another wheelchair space only when no ordinary seat is
+    /// beside a free space: the spaces are kept for the wheelchair users who need them.
+    /// </summary>
+    private const double SpaceAsCompanionPenalty = 1_000_000;
+
     /// <summary>The best block of <paramref name="count"/> adjacent available seats in one row, or null.</summary>
     public static int[]? PickTogether(SeatMap map, int count, string? category)
     {
@@ -49,6 +55,40 @@ public static class SeatPicker
         return bestRow?[bestStart..(bestStart + count)];
     }
 
+    /// <summary>
+    /// The best wheelchair space (an accessible seat) with an available companion seat right beside it in the same
+    /// row, as [space, companion]; null when no space has one. Both are in <paramref name="category"/> when one is given.
+    /// </summary>
+    public static int[]? PickWheelchairPair(SeatMap map, string? category)
+    {
+        var layout = map.Layout;
+        int[]? best = null;
+        var bestScore = double.MaxValue;
+        foreach (var rowIndex in layout.RowsByPreference)
+        {
+            // A pair's score is at least its row's best seat, so once that is worse than the pair found, no later row can win.
+            if (layout.RowBestScores[rowIndex] > bestScore)
+                break;
+            var row = layout.Rows[rowIndex];
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (!IsWheelchairSpace(layout, row[i]) || !Eligible(map, row[i], category))
+                    continue;
+                foreach (var j in (ReadOnlySpan<int>)[i - 1, i + 1])
+                {
+                    if (j < 0 || j >= row.Length || Math.Abs(layout.Seats[row[j]].X - layout.Seats[row[i]].X) != 1 || !Eligible(map, row[j], category))
+                        continue;
+                    var score = (layout.Scores[row[i]] + layout.Scores[row[j]]) / 2;
+                    if (IsWheelchairSpace(layout, row[j]))
+                        score += SpaceAsCompanionPenalty;
+                    if (score < bestScore)
+                        (best, bestScore) = ([row[i], row[j]], score);
+                }
+            }
+        }
+        return best;
+    }
+
     /// <summary>The <paramref name="count"/> best available seats wherever they are, or null if there are not enough.</summary>
     public static int[]? PickNearest(SeatMap map, int count, string? category)
     {
@@ -66,6 +106,8 @@ public static class SeatPicker
 
     private static bool Eligible(SeatMap map, int seat, string? category) =>
         map.StatusOf(seat) == SeatStatus.Available && (category is null || map.Layout.Seats[seat].Category == category);
+
+    private static bool IsWheelchairSpace(Layout layout, int seat) => layout.Seats[seat].Flags.HasFlag(SeatFeatures.Accessible);
 
     private static double BlockScore(Layout layout, int[] row, int start, int count)
     {

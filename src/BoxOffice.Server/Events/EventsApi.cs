@@ -1,11 +1,15 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using BoxOffice.Contracts;
+using BoxOffice.Server.Booking;
 using BoxOffice.Server.Clients;
 using BoxOffice.Server.Desk;
 using BoxOffice.Server.Staff;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 
 namespace BoxOffice.Server.Events;
 
@@ -19,6 +23,8 @@ public static partial class EventsApi
         var events = app.MapGroup("/api/events").WithTags("Events");
         events.MapGet("/", ListEvents);
         events.MapGet("/{id}", GetSeatMap);
+        events.MapGet("/{id}/layout", GetLayout);
+        events.MapGet("/{id}/best-available", PreviewBestAvailable);
         events.MapPost("/", CreateEvent)
             .RequireStaff(StaffPolicies.Admin)
             .RequireRateLimiting(ClientLimits.EventCreation)
@@ -46,6 +52,58 @@ public static partial class EventsApi
             return EventNotFound(id);
         var view = await desks.ReadAsync(id, new ReadSeatMapView());
         return view is null ? EventNotFound(id) : TypedResults.Bytes(view, "application/json");
+    }
+
+    /// <summary>
+    /// The layout never changes, so a page that has it revalidates with <c>If-None-Match</c> and gets a 304 with no body.
+    /// <c>no-cache</c> rather than a long max-age: an event id deleted and created again may bring another layout.
+    /// </summary>
+    [ProducesResponseType<EventLayoutView>(StatusCodes.Status200OK, "application/json")]
+    private static async Task<IResult> GetLayout(string id, HttpContext http, EventDesks desks)
+    {
+        if (!EventCatalog.IsValidId(id))
+            return EventNotFound(id);
+        if (await desks.ReadAsync(id, new ReadEventLayout()) is not { } layout)
+            return EventNotFound(id);
+        // Weak, as the same layout also travels compressed, byte for byte different.
+        var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(layout).AsSpan(0, 16))}\"", isWeak: true);
+        var headers = http.Response.GetTypedHeaders();
+        headers.ETag = etag;
+        headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        var known = http.Request.GetTypedHeaders().IfNoneMatch;
+        if (known.Any(tag => tag.Compare(etag, useStrongComparison: false) || tag.Equals(EntityTagHeaderValue.Any)))
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Bytes(layout, "application/json");
+    }
+
+    /// <summary>What a best-available request would get now, without holding anything; the page shows it before the buyer commits.</summary>
+    private static async Task<Results<Ok<BestAvailableView>, ValidationProblem, ProblemHttpResult>> PreviewBestAvailable(
+        string id, int count, string? category, bool? together, bool? wheelchair, EventDesks desks)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (count is < 1 or > BookingsApi.MaxSeatsPerBooking)
+            errors["count"] = [$"Count must be 1 to {BookingsApi.MaxSeatsPerBooking}."];
+        if (wheelchair == true && count != 2)
+            errors["wheelchair"] = ["A wheelchair request is for 2 seats: a wheelchair space and the companion seat beside it."];
+        if (category is { Length: 0 or > LayoutParser.MaxCategoryLength })
+            errors["category"] = [$"Category must be 1 to {LayoutParser.MaxCategoryLength} characters."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+        if (!EventCatalog.IsValidId(id))
+            return EventNotFound(id);
+
+        var preview = await desks.SendAsync(id, new PreviewBestAvailableSeats(count, together ?? true, category, wheelchair ?? false));
+        if (preview is null)
+            return EventNotFound(id);
+        if (preview.Seats is { } seats)
+            return TypedResults.Ok(new BestAvailableView(seats));
+        if (!preview.KnownCategory)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["category"] = [$"Event {id} has no category '{category}'."] });
+        return TypedResults.Problem(
+            title: preview.Title,
+            detail: preview.Explain(count, category),
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["available"] = preview.Available, ["availableApart"] = preview.AvailableApart });
     }
 
     private static async Task<Results<Created<EventSummary>, ValidationProblem, ProblemHttpResult>> CreateEvent(
@@ -154,5 +212,88 @@ public sealed record ReadSeatMapView : DeskRead
         var definition = map.Event;
         var view = new SeatMapView(definition.Id, definition.Title, map.Version, definition.Currency, definition.Prices, counts, seats);
         return JsonSerializer.SerializeToUtf8Bytes(view, ServerJson.Default.SeatMapView);
+    }
+}
+
+/// <summary>
+/// <c>GET /api/events/{id}/layout</c>: the layout in columns, without statuses. It is the same at every version, so
+/// it is encoded once per loaded event, however many versions and requests pass.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ReadEventLayout : DeskRead
+{
+    private static readonly ConditionalWeakTable<EventDefinition, byte[]> Encoded = [];
+
+    protected override byte[] Encode(SeatMap map) => Encoded.GetValue(map.Event, Encode);
+
+    private static byte[] Encode(EventDefinition definition)
+    {
+        var layout = definition.Layout;
+        var sections = new List<string>();
+        var rows = new List<LayoutRowView>();
+        var seats = layout.Seats;
+        var categories = layout.Categories.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => c.index, StringComparer.Ordinal);
+        // Runs of consecutive seats that share a section, row and Y, so the rows keep seat-map order.
+        for (var start = 0; start < seats.Count;)
+        {
+            var first = seats[start];
+            var end = start + 1;
+            while (end < seats.Count && seats[end].Section == first.Section && seats[end].Row == first.Row && seats[end].Y == first.Y)
+                end++;
+            if (sections.Count == 0 || sections[^1] != first.Section)
+                sections.Add(first.Section);
+            var run = Enumerable.Range(start, end - start).Select(i => seats[i]).ToArray();
+            rows.Add(new LayoutRowView(
+                sections.Count - 1,
+                first.Row,
+                first.Y,
+                run.Select(seat => seat.Label).ToArray(),
+                run.Select(seat => seat.X).ToArray(),
+                run.Select(seat => categories[seat.Category]).ToArray(),
+                run.Select(seat => (int)seat.Flags).ToArray()));
+            start = end;
+        }
+        var view = new EventLayoutView(definition.Id, definition.Title, definition.Currency, definition.Prices, layout.Categories, sections, rows);
+        return JsonSerializer.SerializeToUtf8Bytes(view, ServerJson.Default.EventLayoutView);
+    }
+}
+
+/// <summary>The seats a best-available request would be given now, or why there are none; it holds nothing.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PreviewBestAvailableSeats(int Count, bool Together, string? Category, bool Wheelchair) : DeskCommand<BestAvailablePreview>
+{
+    internal override bool IsRead => true;
+
+    internal override BestAvailablePreview Decide(SeatMap map, BatchPlan plan)
+    {
+        if (Category is not null && !map.Layout.Categories.Contains(Category, StringComparer.Ordinal))
+            return new BestAvailablePreview(null, 0, AvailableApart: false, Wheelchair, KnownCategory: false);
+        var available = SeatPicker.CountEligible(map, Category);
+        if (Wheelchair)
+            return new BestAvailablePreview(Labels(map, SeatPicker.PickWheelchairPair(map, Category)), available, AvailableApart: false, Wheelchair: true);
+        var (seats, _) = SeatSelection.Pick(map, Count, Together, Category);
+        return new BestAvailablePreview(Labels(map, seats), available, seats is null && SeatPicker.PickNearest(map, Count, Category) is not null, Wheelchair: false);
+    }
+
+    private static string[]? Labels(SeatMap map, int[]? seats) => seats?.Select(seat => map.Layout.Seats[seat].Label).ToArray();
+}
+
+/// <summary>The seats found, or null with what is left: how many seats, and whether enough of them stand apart.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BestAvailablePreview(IReadOnlyList<string>? Seats, int Available, bool AvailableApart, bool Wheelchair, bool KnownCategory = true)
+{
+    public string Title => Wheelchair ? "No wheelchair space" : Available == 0 ? "Sold out" : "Not enough seats together";
+
+    /// <summary>Why there are no seats to offer, and what could be had instead.</summary>
+    public string Explain(int count, string? category)
+    {
+        var scope = category is null ? "" : $" in {category}";
+        if (Wheelchair)
+            return $"No wheelchair space{scope} has a free companion seat beside it.";
+        if (Available == 0)
+            return category is null ? "There are no seats left." : $"There are no seats left in {category}.";
+        if (AvailableApart)
+            return $"No {count} seats together{scope}; {count} apart are available.";
+        return $"Only {Available} seats are left{scope}.";
     }
 }

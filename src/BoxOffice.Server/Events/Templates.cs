@@ -48,7 +48,10 @@ public static class Templates
         return new Layout(seats, new SeatFocus((seatsPerRow - 1) / 2.0, (rows - 1) * 2 / 3.0, 1, 1));
     }
 
-    /// <summary>Sections side by side, each with numbered rows of numbered seats; labels read "S2-14-7".</summary>
+    /// <summary>
+    /// Sections side by side, each with numbered rows of numbered seats; labels read "S2-14-7". The aisle seats of each
+    /// section's back row are wheelchair spaces, on the level platform at the top of the stand, each with a companion seat beside it.
+    /// </summary>
     public static Layout Stadium(int sections, int rows, int seatsPerRow)
     {
         var seats = new List<SeatDefinition>(sections * rows * seatsPerRow);
@@ -62,6 +65,8 @@ public static class Templates
                 for (var seat = 1; seat <= seatsPerRow; seat++)
                 {
                     var flags = seat == 1 || seat == seatsPerRow ? SeatFeatures.Aisle : SeatFeatures.None;
+                    if (flags != SeatFeatures.None && row == rows - 1)
+                        flags |= SeatFeatures.Accessible;
                     var label = string.Create(CultureInfo.InvariantCulture, $"{sectionName}-{rowNames[row]}-{seat}");
                     seats.Add(new SeatDefinition(label, sectionName, rowNames[row], Standard, flags, left + seat - 1, row));
                 }

@@ -31,6 +31,9 @@ function describeFailure(response, content) {
 /** Prices travel in minor units; the currency decides how many of them make a major unit. */
 export function formatPrice(minor, currency) {
   if (minor === 0) return "Free";
-  const format = new Intl.NumberFormat(undefined, { style: "currency", currency });
+  // Made once per currency: a seat map names thousands of seats with their price, and a formatter is costly to make.
+  const format = formats.get(currency) ?? formats.set(currency, new Intl.NumberFormat(undefined, { style: "currency", currency })).get(currency);
   return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
 }
+
+const formats = new Map();

@@ -16,6 +16,7 @@ export class CheckoutPanel {
   #items = new Map();
   #attempt = null;
   #takenWhileSending = null;
+  #live = false;
   #countdown;
   #panel = document.getElementById("checkout");
   #form = document.getElementById("checkout-form");
@@ -37,6 +38,21 @@ export class CheckoutPanel {
       this.#checkout();
     });
     this.#showChosen();
+  }
+
+  /** Seats confirmed from the best-seats preview: chosen, each once. */
+  add(seats) {
+    for (const seat of seats) {
+      if (!this.#chosen.some(chosen => chosen.label === seat.label)) this.toggle(seat);
+    }
+    this.#list.querySelector("input")?.focus();
+  }
+
+  /** Nobody buys from a stale map: checkout waits while the live feed re-syncs. */
+  setLive(live) {
+    this.#live = live;
+    this.#submit.disabled = !live;
+    document.getElementById("checkout-waiting").hidden = live;
   }
 
   /** A click on an available seat: choose it, or un-choose it if it was chosen. */
@@ -164,7 +180,7 @@ export class CheckoutPanel {
       this.#error.textContent = error.message;
     } finally {
       this.#takenWhileSending = null;
-      this.#submit.disabled = false;
+      this.#submit.disabled = !this.#live;
     }
   }
 

@@ -1,114 +1,159 @@
 import { formatPrice, requestJson } from "/api.js";
+import { BestSeats, SeatFilters } from "/best-seats.js";
 import { BookingDialog } from "/booking.js";
 import { CheckoutPanel } from "/checkout.js";
 import { LiveFeed } from "/live-feed.js";
+import { SeatCanvas } from "/seat-canvas.js";
+import { Status, StatusByCode, StatusNames, Venue } from "/venue.js";
 
-const StatusByCode = { a: "available", h: "held", b: "booked", x: "blocked" };
-const MinPitchPx = 12;
+// Up to this many seats every seat is a button; past it the venue is drawn on a canvas and only the section
+// in view has buttons, because a page of 100,000 buttons takes seconds to open and to click.
+const MaxButtons = 3000;
+const MinPitchPx = 24;
 const MaxPitchPx = 40;
-// Seats narrower than this show no text: their label is in the tooltip and the accessible name.
-const LabelledPitchPx = 24;
-// Text in every seat of a stadium costs layout time and cannot be read at that scale anyway.
-const MaxLabelledSeats = 5000;
+// Below this many pixels a seat is too small to aim at: a click or focus there first zooms into its section,
+// to at least the 24 px that WCAG 2.2 asks of a target.
+const ComfortablePitchPx = 16;
+const TargetPitchPx = 24;
 const CategoryColours = 6;
 const LiveStateText = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
 
 export async function showEvent(eventId) {
   document.getElementById("event-view").hidden = false;
   const path = `/api/events/${encodeURIComponent(eventId)}`;
-  const event = await requestJson(path);
-  showSeatMap(event, {
-    book: async (seat, name) => {
-      const booking = await requestJson(`${path}/bookings`, { method: "POST", body: { seats: [{ seat, name }] } });
-      const seats = booking.seats.map(booked => `seat ${booked.seat} for ${booked.name}`).join(", ");
-      return { text: `Booked ${seats}. Reference ${booking.reference}.`, manageToken: booking.manageToken };
+  const venue = new Venue(await requestJson(`${path}/layout`));
+  showSeatMap(venue, {
+    book: async seats => {
+      const booking = await requestJson(`${path}/bookings`, { method: "POST", body: { seats } });
+      const booked = booking.seats.map(seat => `seat ${seat.seat} for ${seat.name}`).join(", ");
+      return { text: `Booked ${booked}. Reference ${booking.reference}.`, manageToken: booking.manageToken };
     },
     feed: handlers => new LiveFeed(`${path}/live`, handlers),
+    bestAvailable: query => requestJson(`${path}/best-available?${new URLSearchParams(query)}`),
   });
 }
 
 /**
- * Shows an event's seat map, kept live by feed(handlers). On a free event a seat opens the booking dialog,
- * and book(label, name) books it, resolving to the receipt { text, manageToken? }.
+ * Shows a venue's seat map, kept live by feed(handlers). On a free event a seat opens the booking dialog, and
+ * book([{ seat, name }]) books, resolving to the receipt { text, manageToken? }. bestAvailable(query), when
+ * given, previews the best seats for the best-seats form.
  */
-export function showSeatMap(event, { book, feed }) {
-  document.title = `${event.title} · BoxOffice`;
-  document.getElementById("event-title").textContent = event.title;
+export function showSeatMap(venue, { book, feed, bestAvailable }) {
+  document.title = `${venue.title} · BoxOffice`;
+  document.getElementById("event-title").textContent = venue.title;
 
   // Paid events refuse direct bookings: their seats are chosen on the map and bought through checkout.
-  let map;
-  if (Object.values(event.prices).some(price => price > 0)) {
-    const checkout = new CheckoutPanel(event, {
+  let map, choose;
+  if (Object.values(venue.prices).some(price => price > 0)) {
+    const checkout = new CheckoutPanel(venue, {
       onSelect: (label, selected) => map.setSelected(label, selected),
       onHeld: labels => map.markHeld(labels),
     });
-    map = new SeatMap(event, seat => checkout.toggle(seat), { selectable: true, onChosenUnavailable: labels => checkout.unavailable(labels) });
+    choose = seats => checkout.add(seats);
+    map = new SeatMap(venue, seat => checkout.toggle(seat), { selectable: true, onChosenUnavailable: labels => checkout.unavailable(labels) });
+    map.onLive.push(live => checkout.setLive(live));
   } else {
-    const dialog = new BookingDialog(book, label => map.markBooked([label]));
-    map = new SeatMap(event, seat => dialog.open(seat));
+    const dialog = new BookingDialog(book, labels => map.markBooked(labels));
+    choose = seats => dialog.open(seats, map.focusedButton());
+    map = new SeatMap(venue, seat => dialog.open([seat], map.focusedButton()));
+    map.onLive.push(live => dialog.setLive(live));
   }
-  showCategories(map.categories, event);
+  if (bestAvailable) {
+    const best = new BestSeats(venue, bestAvailable, { onSuggest: labels => map.suggest(labels), onConfirm: seats => choose(seats.map(label => map.describe(venue.indexOf(label)))) });
+    map.onLive.push(live => best.setLive(live));
+  }
+  new SeatFilters(venue, filter => map.setFilter(filter));
+  showCategories(venue);
 
   const liveState = document.getElementById("live-state");
   feed({
-    onSnapshot: seats => map.applySnapshot(seats),
+    onSnapshot: seats => {
+      map.applySnapshot(seats);
+      // The benchmark (scripts/seatmap-bench.cs) times the page up to here: the map drawn with every seat's status.
+      if (performance.getEntriesByName("seat-map-interactive").length === 0) performance.mark("seat-map-interactive");
+    },
     onChanges: changes => map.applyChanges(changes),
     onState: state => {
       liveState.dataset.state = state;
       liveState.textContent = LiveStateText[state];
+      map.setLive(state === "live");
     },
   }).start();
 }
 
 /**
- * Draws every seat as a button at its layout position and keeps statuses, accessible names and
- * counts in step. Positions are in seat units, scaled by one CSS variable, so resizing touches no seat.
- * A selectable map makes each seat a toggle button (aria-pressed) for choosing several before checkout.
+ * The seats as buttons with a roving focus: the map is one Tab stop, arrow keys, Home, End, Page Up and
+ * Page Down move within it, and Enter chooses. A venue of up to MaxButtons seats has a button per seat; a
+ * larger one is drawn on a SeatCanvas, with buttons over the seats of the section in view. Each button's
+ * name tells row, seat, category, price, features and status.
  */
 class SeatMap {
-  categories = [];
-  #event;
-  #seats;
-  #buttons;
+  onLive = [];
+  #venue;
   #statuses;
-  #indexByLabel = new Map();
-  #counts = { available: 0, held: 0, booked: 0, blocked: 0 };
-  #container = document.getElementById("seat-map");
-  #canvas = document.getElementById("seat-canvas");
-  #countsText = document.getElementById("event-counts");
-  #columns = 0;
+  #onChoose;
   #selectable;
   #onChosenUnavailable;
   #selected = new Set();
+  #suggested = new Set();
+  #filter = () => true;
+  #counts = [0, 0, 0, 0, 0];
+  #buttons = new Map();
+  #focus = 0;
+  #section = -1;
+  #canvas = null;
+  #colours;
+  #frame = document.getElementById("seat-map");
+  #plane = document.getElementById("seat-plane");
+  #countsText = document.getElementById("event-counts");
+  #announcer = document.getElementById("seat-announcer");
 
-  constructor(event, onChoose, { selectable = false, onChosenUnavailable } = {}) {
-    this.#event = event;
-    this.#seats = event.seats;
-    this.#statuses = event.seats.map(seat => seat.status);
+  constructor(venue, onChoose, { selectable = false, onChosenUnavailable } = {}) {
+    this.#venue = venue;
+    this.#statuses = new Uint8Array(venue.count);
+    this.#counts[Status.unknown] = venue.count;
+    this.#onChoose = onChoose;
     this.#selectable = selectable;
     this.#onChosenUnavailable = onChosenUnavailable;
-    this.#draw();
-    this.#showCounts();
-    new ResizeObserver(() => this.#fit()).observe(this.#container);
-    this.#canvas.addEventListener("click", click => {
-      const button = click.target.closest("button.seat");
-      if (button) onChoose(this.#describe(Number(button.dataset.index)));
-    });
-    // Tooltips for 100,000 seats would be built for nobody: each is made when the pointer first arrives.
-    this.#canvas.addEventListener("pointerover", over => {
+    this.#colours = readColours();
+    document.getElementById("legend-accessible").hidden = !venue.hasAccessible;
+    if (venue.count > MaxButtons) this.#drawLarge();
+    else this.#drawSmall();
+    this.#plane.addEventListener("keydown", key => this.#key(key));
+    this.#frame.addEventListener("click", click => this.#click(click));
+    // Tooltips are made when the pointer first arrives: most seats are never pointed at.
+    this.#plane.addEventListener("pointerover", over => {
       const button = over.target.closest("button.seat");
-      if (button && !button.title) button.title = this.#describe(Number(button.dataset.index)).details;
+      if (button && !button.title) button.title = button.getAttribute("aria-label");
     });
+    this.#showCounts();
+  }
+
+  /** The button of the seat that holds the map's focus, for dialogs to return to. */
+  focusedButton() {
+    return this.#buttons.get(this.#focus) ?? null;
+  }
+
+  describe(seat) {
+    const venue = this.#venue;
+    return {
+      label: venue.labels[seat],
+      details: venue.describe(seat, StatusNames[this.#statuses[seat]]),
+      index: seat,
+      category: venue.categories[venue.category[seat]],
+      price: venue.priceOf(seat),
+    };
   }
 
   applySnapshot(codes) {
     // A snapshot of another layout means the event changed shape: only a fresh page can draw it.
-    if (codes.length !== this.#seats.length) {
+    if (codes.length !== this.#venue.count) {
       location.reload();
       return;
     }
     const taken = [];
-    for (let index = 0; index < codes.length; index++) this.#setStatus(index, StatusByCode[codes[index]], taken);
+    for (let seat = 0; seat < codes.length; seat++) this.#setStatus(seat, StatusByCode[codes[seat]], taken, false);
+    this.#canvas?.redraw();
     this.#showCounts();
     this.#reportTaken(taken);
   }
@@ -116,12 +161,12 @@ class SeatMap {
   applyChanges(changes) {
     const taken = [];
     for (const change of changes) {
-      const index = this.#indexByLabel.get(change.seat);
-      if (index === undefined) {
+      const seat = this.#venue.indexOf(change.seat);
+      if (seat === undefined) {
         location.reload();
         return;
       }
-      this.#setStatus(index, change.status, taken);
+      this.#setStatus(seat, Status[change.status], taken, true);
     }
     this.#showCounts();
     this.#reportTaken(taken);
@@ -139,144 +184,288 @@ class SeatMap {
   }
 
   setSelected(label, selected) {
-    const index = this.#indexByLabel.get(label);
-    if (index === undefined || selected === this.#selected.has(index)) return;
-    if (selected) this.#selected.add(index);
-    else this.#selected.delete(index);
-    this.#render(index);
+    const seat = this.#venue.indexOf(label);
+    if (seat === undefined || selected === this.#selected.has(seat)) return;
+    if (selected) this.#selected.add(seat);
+    else this.#selected.delete(seat);
+    this.#render(seat);
   }
 
-  #draw() {
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-    for (const seat of this.#seats) {
-      minX = Math.min(minX, seat.x);
-      maxX = Math.max(maxX, seat.x);
-      minY = Math.min(minY, seat.y);
-      maxY = Math.max(maxY, seat.y);
+  /** Highlights the seats a best-available preview found and brings them into view; an empty list clears them. */
+  suggest(labels) {
+    const previous = [...this.#suggested];
+    this.#suggested = new Set(labels.map(label => this.#venue.indexOf(label)));
+    for (const seat of [...previous, ...this.#suggested]) this.#render(seat);
+    const [first] = this.#suggested;
+    if (first === undefined) return;
+    if (this.#canvas) {
+      this.#showSection(this.#venue.sectionOf(first));
+      this.#canvas.centre(this.#venue.wx[first], this.#venue.wy[first], Math.max(TargetPitchPx, this.#canvas.view.scale));
     }
-    // One spare column on the left for row names and one spare row on top for section names.
-    const left = 1 - minX;
-    const top = 1 - minY;
-    this.#columns = maxX - minX + 2;
-    this.#canvas.style.setProperty("--columns", this.#columns);
-    this.#canvas.style.setProperty("--rows", maxY - minY + 2);
+    this.#rove(first);
+    this.#buttons.get(first)?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
 
-    const labelled = this.#seats.length <= MaxLabelledSeats;
-    const categoryIndex = new Map();
+  /** Dims the seats that do not pass: they stay on the map, and stay reachable. */
+  setFilter(passes) {
+    this.#filter = passes;
+    for (const seat of this.#buttons.keys()) this.#render(seat);
+    this.#canvas?.redraw();
+  }
+
+  setLive(live) {
+    this.#frame.dataset.live = String(live);
+    for (const listener of this.onLive) listener(live);
+  }
+
+  #drawSmall() {
+    const venue = this.#venue;
+    const { box } = venue;
+    // One spare column on the left for row names and one spare row on top for section names.
+    const columns = box.right - box.left + 1, rows = box.bottom - box.top + 1;
+    this.#plane.style.setProperty("--left", box.left - 1);
+    this.#plane.style.setProperty("--top", box.top - 1);
+    this.#plane.style.setProperty("--columns", columns);
+    this.#plane.style.setProperty("--rows", rows);
+    const fit = () => {
+      const pitch = Math.max(MinPitchPx, Math.min(MaxPitchPx, Math.floor(this.#frame.clientWidth / columns)));
+      this.#plane.style.setProperty("--pitch", `${pitch}px`);
+    };
+    new ResizeObserver(fit).observe(this.#frame);
+    fit();
     const fragment = document.createDocumentFragment();
-    let row = null;
-    this.#buttons = this.#seats.map((seat, index) => {
-      if (seat.section !== row?.section || seat.row !== row.name || seat.y !== row.y) {
-        row = { section: seat.section, name: seat.row, y: seat.y, x: seat.x, element: positioned("div", "seat-row", seat.x + left, seat.y + top) };
-        fragment.append(row.element, drawnText("row-label", seat.row, seat.x + left - 1, seat.y + top));
-      }
-      row.element.style.setProperty("--span", seat.x - row.x + 1);
-      if (!categoryIndex.has(seat.category)) categoryIndex.set(seat.category, categoryIndex.size);
-      this.#indexByLabel.set(seat.label, index);
-      this.#counts[seat.status]++;
+    for (const row of venue.rows) fragment.append(drawnText("row-label", row.name, venue.wx[row.first] - 1, venue.wy[row.first]));
+    venue.sections.forEach((section, index) => {
+      fragment.append(drawnText("section-label", `${section.name} · ${venue.sectionPrice(index)}`, section.box.left, section.box.top - 1));
+    });
+    this.#plane.replaceChildren(fragment);
+    this.#makeButtons(0, venue.count);
+  }
+
+  #drawLarge() {
+    this.#frame.classList.add("large");
+    const toolbar = document.getElementById("map-toolbar");
+    toolbar.hidden = false;
+    this.#canvas = new SeatCanvas(this.#frame, this.#venue, {
+      paint: (context, seat, x, y, size) => this.#paint(context, seat, x, y, size),
+      labelOf: section => `${this.#venue.sections[section].name} · ${this.#venue.sectionPrice(section)}`,
+      onView: ({ scale, left, top }) => {
+        this.#plane.style.setProperty("--pitch", `${scale}px`);
+        this.#plane.style.setProperty("--left", left);
+        this.#plane.style.setProperty("--top", top);
+        document.getElementById("map-overview").disabled = this.#canvas?.overview ?? true;
+      },
+    });
+    document.getElementById("map-overview").addEventListener("click", () => this.#canvas.fit(this.#venue.box));
+    document.getElementById("map-zoom-in").addEventListener("click", () => this.#canvas.zoom(2));
+    document.getElementById("map-zoom-out").addEventListener("click", () => this.#canvas.zoom(0.5));
+    // A seat that takes the focus while too small to see brings its section into view.
+    this.#plane.addEventListener("focusin", focus => {
+      const seat = Number(focus.target.dataset?.seat);
+      if (Number.isNaN(seat)) return;
+      if (this.#canvas.view.scale < ComfortablePitchPx) this.#canvas.centre(this.#venue.wx[seat], this.#venue.wy[seat], TargetPitchPx);
+      else this.#canvas.reveal(seat);
+    });
+    this.#showSection(0);
+  }
+
+  /** Gives the seats of one section buttons, over the canvas; the other sections are only drawn. */
+  #showSection(section) {
+    if (section === this.#section) return;
+    this.#section = section;
+    const { first, end } = this.#venue.sections[section];
+    this.#buttons.clear();
+    this.#plane.replaceChildren();
+    this.#makeButtons(first, end);
+  }
+
+  #makeButtons(first, end) {
+    const venue = this.#venue;
+    const fragment = document.createDocumentFragment();
+    for (let seat = first; seat < end; seat++) {
       const button = document.createElement("button");
       button.type = "button";
-      button.className = `seat category-${categoryIndex.get(seat.category) % CategoryColours}`;
-      if (seat.flags.includes("accessible")) button.classList.add("accessible");
-      button.style.cssText = `--x:${seat.x - row.x}`;
-      button.dataset.index = index;
-      if (labelled) button.textContent = shortLabel(seat);
-      row.element.append(button);
-      return button;
-    });
-    this.#buttons.forEach((_, index) => this.#render(index));
-    this.categories = [...categoryIndex.keys()];
-    document.getElementById("legend-accessible").hidden = !this.#seats.some(seat => seat.flags.includes("accessible"));
-    for (const label of this.#sectionLabels(left, top)) fragment.append(label);
-    this.#canvas.replaceChildren(fragment);
-    this.#fit();
-  }
-
-  // Seats come in layout order, so each section is one contiguous run.
-  #sectionLabels(left, top) {
-    const sections = [];
-    for (const seat of this.#seats) {
-      if (seat.section !== sections.at(-1)?.name) sections.push({ name: seat.section, x: seat.x, y: seat.y });
-      const section = sections.at(-1);
-      section.x = Math.min(section.x, seat.x);
+      button.className = `seat category-${venue.category[seat] % CategoryColours}`;
+      if (venue.isAccessible(seat)) button.classList.add("accessible");
+      button.style.cssText = `--wx:${venue.wx[seat]};--wy:${venue.wy[seat]}`;
+      button.dataset.seat = seat;
+      button.tabIndex = -1;
+      this.#buttons.set(seat, button);
+      this.#render(seat);
+      fragment.append(button);
     }
-    return sections.map(({ name, x, y }) => drawnText("section-label", name, x + left, y + top - 1));
+    this.#plane.append(fragment);
+    if (!this.#buttons.has(this.#focus)) this.#focus = first;
+    this.#buttons.get(this.#focus).tabIndex = 0;
   }
 
-  #fit() {
-    const width = this.#container.clientWidth;
-    const pitch = Math.max(MinPitchPx, Math.min(MaxPitchPx, Math.floor(width / this.#columns)));
-    this.#canvas.style.setProperty("--pitch", `${pitch}px`);
-    this.#canvas.classList.toggle("compact", pitch < LabelledPitchPx);
+  #key(key) {
+    const seat = Number(key.target.dataset?.seat);
+    if (Number.isNaN(seat)) return;
+    const venue = this.#venue;
+    const row = venue.rows[venue.rowOf[seat]];
+    const section = venue.sectionOf(seat);
+    const next = {
+      ArrowLeft: () => Math.max(row.first, seat - 1),
+      ArrowRight: () => Math.min(row.end - 1, seat + 1),
+      ArrowUp: () => venue.verticalNeighbour(seat, -1),
+      ArrowDown: () => venue.verticalNeighbour(seat, 1),
+      Home: () => row.first,
+      End: () => row.end - 1,
+      PageUp: () => venue.sections[Math.max(0, section - 1)].first,
+      PageDown: () => venue.sections[Math.min(venue.sections.length - 1, section + 1)].first,
+    }[key.key];
+    if (!next) return;
+    key.preventDefault();
+    this.#rove(next(), true);
+  }
+
+  /** Moves the map's one Tab stop to a seat, and the focus with it when asked. */
+  #rove(seat, focus = false) {
+    if (this.#canvas) {
+      this.#showSection(this.#venue.sectionOf(seat));
+      this.#canvas.reveal(seat);
+    }
+    const previous = this.#buttons.get(this.#focus);
+    if (previous) previous.tabIndex = -1;
+    this.#focus = seat;
+    const button = this.#buttons.get(seat);
+    button.tabIndex = 0;
+    if (focus) button.focus();
+  }
+
+  #click(click) {
+    if (this.#canvas?.dragged) return;
+    const button = click.target.closest("button.seat");
+    let seat = button ? Number(button.dataset.seat) : -1;
+    if (!button && this.#canvas) {
+      const frame = this.#frame.getBoundingClientRect();
+      const [x, y] = [click.clientX - frame.left, click.clientY - frame.top];
+      const section = this.#canvas.sectionAt(x, y);
+      if (section < 0) return;
+      // Seats too small to aim at: the first click brings their section close.
+      if (this.#canvas.view.scale < ComfortablePitchPx) {
+        this.#showSection(section);
+        const point = this.#canvas.worldAt(x, y);
+        this.#canvas.centre(point.x, point.y, TargetPitchPx);
+        return;
+      }
+      seat = this.#canvas.seatAt(x, y);
+    }
+    if (seat < 0) return;
+    this.#rove(seat, true);
+    if (this.#statuses[seat] === Status.available) this.#onChoose(this.describe(seat));
   }
 
   // A chosen seat that turns unavailable is collected in taken. The map does not un-choose it: only
   // the checkout knows whether the hold is someone else's or its own order's, still on its way back.
-  #setStatus(index, status, taken) {
-    const previous = this.#statuses[index];
+  #setStatus(seat, status, taken, repaint) {
+    const previous = this.#statuses[seat];
     if (previous === status) return;
     this.#counts[previous]--;
     this.#counts[status]++;
-    this.#statuses[index] = status;
-    if (status !== "available" && this.#selected.has(index)) taken.push(this.#seats[index].label);
-    this.#render(index);
+    this.#statuses[seat] = status;
+    if (status !== Status.available && this.#selected.has(seat)) taken.push(this.#venue.labels[seat]);
+    const button = this.#buttons.get(seat);
+    if (button) this.#render(seat);
+    else if (repaint) this.#canvas?.repaint(seat);
+    if (button && button === document.activeElement && previous !== Status.unknown) {
+      this.#announcer.textContent = `${this.#venue.place(seat)} is now ${StatusNames[status]}.`;
+    }
   }
 
   #reportTaken(taken) {
     if (taken.length > 0) this.#onChosenUnavailable?.(taken);
   }
 
-  #render(index) {
-    const button = this.#buttons[index];
-    const status = this.#statuses[index];
+  #render(seat) {
+    this.#canvas?.repaint(seat);
+    const button = this.#buttons.get(seat);
+    if (!button) return;
+    const status = StatusNames[this.#statuses[seat]];
     button.dataset.status = status;
-    button.disabled = status !== "available";
-    button.setAttribute("aria-label", `Seat ${this.#seats[index].label}, ${status}`);
-    if (this.#selectable) button.setAttribute("aria-pressed", String(this.#selected.has(index)));
+    // Taken seats stay focusable, so the focus never falls out of the map when a seat is booked under it.
+    button.setAttribute("aria-disabled", String(this.#statuses[seat] !== Status.available));
+    button.setAttribute("aria-label", this.#venue.describe(seat, status));
+    button.classList.toggle("suggested", this.#suggested.has(seat));
+    button.classList.toggle("dimmed", !this.#filter(seat));
+    if (this.#selectable) button.setAttribute("aria-pressed", String(this.#selected.has(seat)));
+    if (button.title) button.title = button.getAttribute("aria-label");
+  }
+
+  // Statuses differ in shape as well as colour: held seats are hollow, booked ones small, blocked ones crossed.
+  #paint(context, seat, x, y, size) {
+    const status = this.#statuses[seat];
+    const colours = this.#colours;
+    const side = Math.max(1, size * 0.85);
+    context.globalAlpha = this.#filter(seat) ? 1 : 0.2;
+    if (status === Status.available) {
+      context.fillStyle = colours.categories[this.#venue.category[seat] % CategoryColours];
+      context.fillRect(x, y, side, side);
+      if (this.#venue.isAccessible(seat) && size >= 6) {
+        context.fillStyle = "#fff";
+        context.fillRect(x + side * 0.3, y + side * 0.3, side * 0.4, side * 0.4);
+      }
+    } else if (status === Status.held) {
+      context.fillStyle = colours.held;
+      context.fillRect(x, y, side, side);
+      if (size >= 6) context.clearRect(x + side * 0.25, y + side * 0.25, side * 0.5, side * 0.5);
+    } else if (status === Status.booked) {
+      context.fillStyle = colours.booked;
+      context.fillRect(x + side * 0.15, y + side * 0.15, side * 0.7, side * 0.7);
+    } else {
+      context.fillStyle = status === Status.blocked ? colours.blocked : colours.line;
+      context.fillRect(x, y, side, side);
+    }
+    context.globalAlpha = 1;
+    const ring = this.#selected.has(seat) ? colours.ink : this.#suggested.has(seat) ? colours.accent : null;
+    if (ring) {
+      context.strokeStyle = ring;
+      context.lineWidth = Math.max(1.5, size * 0.15);
+      context.strokeRect(x, y, side, side);
+    }
   }
 
   #showCounts() {
-    this.#countsText.textContent = `${this.#counts.available.toLocaleString()} of ${this.#seats.length.toLocaleString()} seats available`;
-  }
-
-  #describe(index) {
-    const seat = this.#seats[index];
-    const parts = [`Seat ${seat.label}`, `${seat.section}, row ${seat.row}`, seat.category, ...seat.flags];
-    const price = this.#event.prices[seat.category];
-    if (price !== undefined) parts.push(formatPrice(price, this.#event.currency));
-    return { label: seat.label, details: parts.join(" · "), index, category: seat.category, price: price ?? 0 };
+    const total = this.#venue.count.toLocaleString();
+    this.#countsText.textContent = this.#counts[Status.unknown] === this.#venue.count
+      ? `${total} seats`
+      : `${this.#counts[Status.available].toLocaleString()} of ${total} seats available`;
   }
 }
 
-// Row names are drawn beside each row, so a seat shows only what its row name does not say: "C" for 3C in row 3.
-function shortLabel(seat) {
-  if (!seat.label.startsWith(seat.row)) return seat.label;
-  return seat.label.slice(seat.row.length).replace(/^[-_.]+/, "") || seat.label;
-}
-
-function positioned(tagName, className, x, y) {
-  const element = document.createElement(tagName);
-  element.className = className;
-  element.style.cssText = `--x:${x};--y:${y}`;
-  return element;
+function readColours() {
+  const style = getComputedStyle(document.documentElement);
+  const read = name => style.getPropertyValue(name).trim();
+  return {
+    categories: Array.from({ length: CategoryColours }, (_, index) => read(`--category-${index}`)),
+    held: read("--held"),
+    booked: read("--booked"),
+    blocked: read("--blocked"),
+    line: read("--line"),
+    ink: read("--ink"),
+    accent: read("--accent"),
+  };
 }
 
 // Row and section names are drawn for the eye; each seat's own name already says where it is.
-function drawnText(className, text, x, y) {
-  const element = positioned("span", className, x, y);
+function drawnText(className, text, wx, wy) {
+  const element = document.createElement("span");
+  element.className = className;
+  element.style.cssText = `--wx:${wx};--wy:${wy}`;
   element.textContent = text;
   element.setAttribute("aria-hidden", "true");
   return element;
 }
 
-function showCategories(categories, event) {
-  const items = categories.map((category, index) => {
+function showCategories(venue) {
+  const items = venue.categories.map((category, index) => {
     const swatch = document.createElement("span");
     swatch.className = `swatch category-${index % CategoryColours}`;
     swatch.dataset.status = "available";
-    const price = event.prices[category];
+    const price = venue.prices[category];
     const item = document.createElement("li");
-    item.append(swatch, price === undefined ? category : `${category} · ${formatPrice(price, event.currency)}`);
+    item.append(swatch, price === undefined ? category : `${category} · ${formatPrice(price, venue.currency)}`);
     return item;
   });
   document.getElementById("legend-categories").replaceChildren(...items);
