@@ -30,6 +30,14 @@ public sealed class BoxOfficeClient(HttpClient http, string? adminToken = null) 
     public Task<ApiResult<EventSummary>> CreateEventAsync(CreateEventRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(Admin(HttpMethod.Post, "/api/events", JsonBody(request, ClientJson.Default.CreateEventRequest)), Json.EventSummary, cancellationToken);
 
+    /// <summary>Staff: the fields given change (null keeps one); <c>200</c> with the event as it is now, <c>409</c> when its state forbids the change.</summary>
+    public Task<ApiResult<EventSummary>> UpdateEventAsync(string eventId, CreateEventRequest changes, CancellationToken cancellationToken = default) =>
+        SendAsync(Admin(HttpMethod.Patch, $"/api/events/{Escape(eventId)}", JsonBody(changes, ClientJson.Default.CreateEventRequest)), Json.EventSummary, cancellationToken);
+
+    /// <summary>Staff: <c>204</c>; <c>409</c> for an event that has sold anything.</summary>
+    public Task<ApiResult> DeleteEventAsync(string eventId, CancellationToken cancellationToken = default) =>
+        SendAsync(Admin(HttpMethod.Delete, $"/api/events/{Escape(eventId)}"), cancellationToken);
+
     /// <summary>Staff: the event checked against the database.</summary>
     public Task<ApiResult<EventAudit>> AuditAsync(string eventId, CancellationToken cancellationToken = default) =>
         SendAsync(Admin(HttpMethod.Get, $"/api/events/{Escape(eventId)}/audit"), Json.Audit, cancellationToken);
