@@ -39,6 +39,21 @@ public class BoxOfficeApp : WebApplicationFactory<Program>
         return id;
     }
 
+    public async Task<string> CreatePaidEventAsync(int rows = 2, int seatsPerRow = 10)
+    {
+        var id = $"paid-{Guid.NewGuid():N}"[..20];
+        using var admin = CreateAdminClient();
+        var response = await admin.PostAsJsonAsync("/api/events", new
+        {
+            id,
+            title = "Paid show",
+            layout = new { template = "cinema", rows, seatsPerRow },
+            prices = new Dictionary<string, long> { ["standard"] = 1500 },
+        });
+        response.EnsureSuccessStatusCode();
+        return id;
+    }
+
     /// <summary>A read-only connection to the server's database, for checking what was really committed.</summary>
     public SqliteConnection OpenDatabase()
     {

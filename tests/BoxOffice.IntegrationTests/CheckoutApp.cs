@@ -22,21 +22,6 @@ public sealed class CheckoutApp : BoxOfficeApp
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
     }
 
-    public async Task<string> CreatePaidEventAsync(int rows = 2, int seatsPerRow = 10)
-    {
-        var id = $"paid-{Guid.NewGuid():N}"[..20];
-        using var admin = CreateAdminClient();
-        var response = await admin.PostAsJsonAsync("/api/events", new
-        {
-            id,
-            title = "Paid show",
-            layout = new { template = "cinema", rows, seatsPerRow },
-            prices = new Dictionary<string, long> { ["standard"] = 1500 },
-        });
-        response.EnsureSuccessStatusCode();
-        return id;
-    }
-
     public static Task<HttpResponseMessage> CreateOrderAsync(HttpClient client, string key, object body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(body) };
