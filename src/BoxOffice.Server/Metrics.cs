@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
-using BoxOffice.Server.Admin;
+using BoxOffice.Server.Staff;
 using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Server;
@@ -76,7 +76,7 @@ public static class MetricsApi
         }).ExcludeFromDescription();
         // Load and memory figures help whoever plans an attack as much as whoever runs the service.
         if (!app.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value.Public)
-            metrics.RequireAdmin();
+            metrics.RequireStaff(StaffPolicies.Admin);
         return app;
     }
 }

@@ -9,6 +9,7 @@ using BoxOffice.Server.Door;
 using BoxOffice.Server.Events;
 using BoxOffice.Server.Lab;
 using BoxOffice.Server.Live;
+using BoxOffice.Server.Staff;
 using BoxOffice.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -23,6 +24,7 @@ builder.AddDoor();
 builder.AddLive();
 builder.AddCompat();
 builder.AddAdmin();
+builder.AddStaff();
 builder.AddLab();
 
 var app = builder.Build();
@@ -30,6 +32,8 @@ await app.MigrateStorageAsync();
 
 app.UseSecurityHeaders();
 app.UseClientLimits();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseLiveSockets();
@@ -46,6 +50,7 @@ app.MapLiveApi();
 app.MapCompatApi();
 app.MapLabApi();
 app.MapAdminApi();
+app.MapStaffApi();
 
 app.Run();
 

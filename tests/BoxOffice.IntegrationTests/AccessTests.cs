@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using BoxOffice.Contracts;
-using BoxOffice.Server.Admin;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,9 +22,9 @@ public sealed class AccessTests : IAsyncLifetime
     {
         var adminRoutes = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
-            .Where(endpoint => endpoint.Metadata.GetMetadata<AdminRoute>() is not null)
+            .Where(endpoint => endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null)
             .SelectMany(endpoint => endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods
-                .Select(method => (Method: method, Path: "/" + endpoint.RoutePattern.RawText!.Trim('/').Replace("{id}", "victim", StringComparison.Ordinal))))
+                .Select(method => (Method: method, Path: "/" + endpoint.RoutePattern.RawText!.Trim('/').Replace("{id}", "victim", StringComparison.Ordinal).Replace("{email}", "victim@example.com", StringComparison.Ordinal))))
             .ToArray();
         var eventId = await _app.CreateEventAsync(new { template = "a320" }, "victim");
         using var client = _app.CreateClient();

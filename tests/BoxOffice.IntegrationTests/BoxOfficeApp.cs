@@ -30,6 +30,30 @@ public class BoxOfficeApp : WebApplicationFactory<Program>
         return client;
     }
 
+    public const string StaffPassword = "correct horse battery staple";
+
+    /// <summary>A browser-like client signed in to a new account of the role, sending the session's anti-forgery token.</summary>
+    public async Task<HttpClient> CreateStaffClientAsync(string role)
+    {
+        var email = $"{role}-{Guid.NewGuid():N}@example.com";
+        using (var admin = CreateAdminClient())
+            (await admin.PostAsJsonAsync("/api/staff/accounts", new { email, password = StaffPassword, role })).EnsureSuccessStatusCode();
+        var client = CreateClient();
+        var session = await SignInAsync(client, email, StaffPassword);
+        Assert.Equal(System.Net.HttpStatusCode.OK, session.StatusCode);
+        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", (await session.Content.ReadFromJsonAsync<StaffSession>())!.CsrfToken);
+        return client;
+    }
+
+    /// <summary>Signs in as the console does: a session read for the anti-forgery token, then the sign-in with it.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
+    {
+        var session = (await client.GetFromJsonAsync<StaffSession>("/api/staff/session"))!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/staff/login") { Content = JsonContent.Create(new { email, password }) };
+        request.Headers.Add("X-CSRF-TOKEN", session.CsrfToken);
+        return await client.SendAsync(request);
+    }
+
     public async Task<string> CreateEventAsync(object layout, string? id = null)
     {
         id ??= $"ev-{Guid.NewGuid():N}"[..20];

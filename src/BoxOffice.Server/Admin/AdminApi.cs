@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BoxOffice.Server.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ public static class AdminApi
     {
         // Resolved now rather than on the first admin request, so a generated token is logged at start.
         app.ServiceProvider.GetRequiredService<AdminToken>();
-        var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAdmin();
+        var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireStaff(StaffPolicies.Admin);
         admin.MapPost("/crash", Crash);
         return app;
     }

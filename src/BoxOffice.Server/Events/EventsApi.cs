@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BoxOffice.Contracts;
-using BoxOffice.Server.Admin;
 using BoxOffice.Server.Clients;
 using BoxOffice.Server.Desk;
+using BoxOffice.Server.Staff;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -21,10 +21,10 @@ public static partial class EventsApi
         events.MapGet("/", ListEvents);
         events.MapGet("/{id}", GetSeatMap);
         events.MapPost("/", CreateEvent)
-            .RequireAdmin()
+            .RequireStaff(StaffPolicies.Admin)
             .RequireRateLimiting(ClientLimits.EventCreation)
             .WithMetadata(new RequestSizeLimitAttribute(MaxCreateBodyBytes));
-        events.MapGet("/{id}/audit", Audit).RequireAdmin();
+        events.MapGet("/{id}/audit", Audit).RequireStaff(StaffPolicies.Admin);
         return app;
     }
 

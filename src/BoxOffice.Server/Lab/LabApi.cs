@@ -1,6 +1,6 @@
 using BoxOffice.Contracts;
-using BoxOffice.Server.Admin;
 using BoxOffice.Server.Events;
+using BoxOffice.Server.Staff;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -37,7 +37,7 @@ public static partial class LabApi
                 LogLabNeedsSqlite(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<RaceLab>());
             return app;
         }
-        var runs = app.MapGroup("/api/lab/runs").WithTags("Race lab").RequireAdmin();
+        var runs = app.MapGroup("/api/lab/runs").WithTags("Race lab").RequireStaff(StaffPolicies.Admin);
         runs.MapPost("/", StartRun);
         runs.MapGet("/{id}", GetRun);
         runs.MapGet("/{id}/progress", FollowRun);

@@ -18,7 +18,7 @@ namespace BoxOffice.Server.Storage;
 /// desks), applies each inside its own savepoint so a failed one rolls back alone, and commits them all in one
 /// transaction: one commit, so one fsync, serves many desks. A caller hears back only once that commit is durable.
 /// </remarks>
-public abstract class BookingStore : IBookingStore, IAsyncDisposable
+public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
 {
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _maxWritesPerTransaction;
@@ -646,7 +646,7 @@ public abstract class BookingStore : IBookingStore, IAsyncDisposable
         return rows.Select(o => o with { Seats = seats[o.OrderId], Tickets = tickets[o.OrderId], PaymentsReceived = payments[o.PaymentId] }).ToArray();
     }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -655,7 +655,7 @@ public abstract class BookingStore : IBookingStore, IAsyncDisposable
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
-            parameter.Value = value;
+            parameter.Value = value ?? DBNull.Value;
             command.Parameters.Add(parameter);
         }
         return command;
