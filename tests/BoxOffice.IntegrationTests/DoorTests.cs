@@ -43,7 +43,7 @@ public abstract class DoorTests(BoxOfficeApp app)
     public async Task Fifty_concurrent_scans_of_one_ticket_from_several_gates_admit_it_exactly_once()
     {
         var (eventId, order) = await TicketedOrderAsync("A1");
-        using var door = app.CreateAdminClient();
+        using var door = await app.CreateStaffClientAsync(StaffRoles.Door);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => ScanAsync(door, eventId, order.Tickets[0].Code, $"Gate {i % 4}")));
 
@@ -63,7 +63,7 @@ public abstract class DoorTests(BoxOfficeApp app)
         using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var forged = TicketCodes.Sign(genuine, forger);
         var altered = code[..20] + (code[20] == 'A' ? 'B' : 'A') + code[21..];
-        using var door = app.CreateAdminClient();
+        using var door = await app.CreateStaffClientAsync(StaffRoles.Door);
 
         var answers = new[] { await ScanAsync(door, eventId, forged), await ScanAsync(door, eventId, altered) };
 
@@ -77,7 +77,7 @@ public abstract class DoorTests(BoxOfficeApp app)
     {
         var (eventId, order) = await TicketedOrderAsync("A1", "A2");
         await SetOrderStateAsync(order.OrderId, "cancelled");
-        using var door = app.CreateAdminClient();
+        using var door = await app.CreateStaffClientAsync(StaffRoles.Door);
 
         var answer = await ScanAsync(door, eventId, order.Tickets[0].Code);
 
@@ -93,7 +93,7 @@ public abstract class DoorTests(BoxOfficeApp app)
     {
         var (eventId, order) = await TicketedOrderAsync("A1");
         var otherEvent = await app.CreatePaidEventAsync();
-        using var door = app.CreateAdminClient();
+        using var door = await app.CreateStaffClientAsync(StaffRoles.Door);
 
         var elsewhere = await ScanAsync(door, otherEvent, order.Tickets[0].Code);
 
@@ -106,7 +106,7 @@ public abstract class DoorTests(BoxOfficeApp app)
     public async Task Offline_scans_uploaded_later_resolve_to_the_earliest_scan()
     {
         var (eventId, order) = await TicketedOrderAsync("A1", "A2");
-        using var door = app.CreateAdminClient();
+        using var door = await app.CreateStaffClientAsync(StaffRoles.Door);
         var online = await ScanAsync(door, eventId, order.Tickets[0].Code, "Main");
         var before = online.AdmittedAt!.Value.AddMinutes(-5);
 
@@ -166,11 +166,25 @@ public sealed class SqliteDoorTests(BoxOfficeApp app) : DoorTests(app), IClassFi
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/events/no-such-event/checkin-key")).StatusCode);
     }
 
+    [Theory]
+    [InlineData(StaffRoles.BoxOffice, HttpStatusCode.Forbidden)]
+    [InlineData(StaffRoles.Admin, HttpStatusCode.OK)]
+    public async Task Door_routes_are_for_door_staff_and_admins_only(string role, HttpStatusCode expected)
+    {
+        var (eventId, order) = await TicketedOrderAsync("B4");
+        using var staff = await App.CreateStaffClientAsync(role);
+
+        using var scan = await staff.PostAsJsonAsync("/api/checkin", new { eventId, code = order.Tickets[0].Code, gate = "Main" });
+        using var counts = await staff.GetAsync($"/api/events/{eventId}/checkin/counts");
+
+        Assert.Equal((expected, expected), (scan.StatusCode, counts.StatusCode));
+    }
+
     [Fact]
     public async Task A_camera_frame_of_a_tickets_qr_code_decodes_to_its_code()
     {
         var (_, order) = await TicketedOrderAsync("B3");
-        using var door = App.CreateAdminClient();
+        using var door = await App.CreateStaffClientAsync(StaffRoles.Door);
 
         using var frame = new ByteArrayContent(QrFrame.Grey(order.Tickets[0].Code, 640, 480));
         frame.Headers.ContentType = new("application/octet-stream");
@@ -195,7 +209,7 @@ public sealed class SqliteDoorTests(BoxOfficeApp app) : DoorTests(app), IClassFi
     [InlineData("/api/checkin/batch", """{"eventId":"show","scans":[null]}""")]
     public async Task A_malformed_scan_is_a_400_problem(string path, string body)
     {
-        using var door = App.CreateAdminClient();
+        using var door = await App.CreateStaffClientAsync(StaffRoles.Door);
 
         using var response = await door.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
@@ -209,7 +223,7 @@ public sealed class SqliteDoorTests(BoxOfficeApp app) : DoorTests(app), IClassFi
     [InlineData("height=480", 100)]
     public async Task A_frame_of_the_wrong_size_is_a_400_problem(string query, int bytes)
     {
-        using var door = App.CreateAdminClient();
+        using var door = await App.CreateStaffClientAsync(StaffRoles.Door);
         using var body = new ByteArrayContent(new byte[bytes]);
         body.Headers.ContentType = new("application/octet-stream");
 
