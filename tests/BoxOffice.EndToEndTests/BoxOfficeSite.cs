@@ -30,13 +30,7 @@ public sealed class BoxOfficeSite : IAsyncLifetime
         try
         {
             _playwright = await Playwright.CreateAsync();
-            // Debian's Chromium: Playwright cannot download its own browser here.
-            _browser = await _playwright.Chromium.LaunchAsync(new()
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-            });
+            _browser = await LaunchAsync();
         }
         catch
         {
@@ -45,6 +39,24 @@ public sealed class BoxOfficeSite : IAsyncLifetime
             throw;
         }
     }
+
+    /// <summary>
+    /// A browser of its own whose camera plays <paramref name="y4mPath"/> in a loop, and that grants the camera
+    /// without asking, as a door's device set up for scanning would.
+    /// </summary>
+    public Task<IBrowser> LaunchWithFakeCameraAsync(string y4mPath) =>
+        LaunchAsync("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", $"--use-file-for-fake-video-capture={y4mPath}");
+
+    // Debian's Chromium: Playwright cannot download its own browser here.
+    private Task<IBrowser> LaunchAsync(params string[] extraArgs) =>
+        (_playwright ?? throw new InvalidOperationException("The site has not started.")).Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", .. extraArgs],
+        });
+
+    public string BaseAddress => Server.BaseAddress.ToString();
 
     public async ValueTask DisposeAsync()
     {
@@ -63,7 +75,7 @@ public sealed class BoxOfficeSite : IAsyncLifetime
     public Task<IBrowserContext> NewVisitorAsync(ViewportSize? viewport = null, bool bypassCsp = false)
     {
         var browser = _browser ?? throw new InvalidOperationException("The site has not started.");
-        var options = new BrowserNewContextOptions { BaseURL = Server.BaseAddress.ToString(), BypassCSP = bypassCsp };
+        var options = new BrowserNewContextOptions { BaseURL = BaseAddress, BypassCSP = bypassCsp };
         if (viewport is not null)
         {
             options.ViewportSize = viewport;

@@ -43,13 +43,19 @@ public sealed class ContentSecurityPolicyPageTests(BoxOfficeSite site)
         await page.GetByRole(AriaRole.Link, new() { Name = "Pay now" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/orders/ord_[a-z0-9]+#token="));
-        var qr = page.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("^QR code for ticket ") });
+        var qr = page.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("^QR code for the ticket of seat ") });
         await Expect(qr).ToHaveCountAsync(1, new() { Timeout = 10_000 });
         // The QR code is an SVG from the API drawn as a data: image; decoding a refused image fails.
         Assert.True(await qr.EvaluateAsync<int>("image => image.decode().then(() => image.naturalWidth)") > 0);
 
         await page.GotoAsync("/lab");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Race lab" })).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/door?event={paid}");
+        await Expect(page.GetByLabel("Event")).ToHaveValueAsync(paid);
+        await page.GetByLabel("Ticket code").FillAsync("NOT-A-TICKET");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Refused");
 
         Assert.Empty(refusals);
     }

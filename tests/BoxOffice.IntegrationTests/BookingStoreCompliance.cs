@@ -368,14 +368,14 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
         await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 2, new TransitionOrder(orderId, OrderState.AwaitingPayment, OrderState.Paid, false))));
         Assert.Contains(await Store.DueOrdersAsync(0, CancellationToken.None), due => due.OrderId == orderId && due.State == OrderState.Paid);
 
-        await CommitAsync(Batch(id, 2, new IssueTicket(orderId, new StoredTicket("T1" + orderId, "1A", "Ada"), 1)));
+        await CommitAsync(Batch(id, 2, new IssueTicket(orderId, new StoredTicket("T1" + orderId, "1A", "Ada"), 1, "T1" + orderId)));
         // The count is a compare-and-set: the same ticket number again is refused, and so is its batch.
-        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 3, new IssueTicket(orderId, new StoredTicket("T9" + orderId, "1A", "Ada"), 1))));
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 3, new IssueTicket(orderId, new StoredTicket("T9" + orderId, "1A", "Ada"), 1, "T9" + orderId))));
         await CommitAsync(Batch(id, 3,
-            new IssueTicket(orderId, new StoredTicket("T2" + orderId, "1B", "Bob"), 2),
+            new IssueTicket(orderId, new StoredTicket("T2" + orderId, "1B", "Bob"), 2, "T2" + orderId),
             new TransitionOrder(orderId, OrderState.Paid, OrderState.Ticketed, false)));
         // Tickets are issued only while the order is paid.
-        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 4, new IssueTicket(orderId, new StoredTicket("T3" + orderId, "1B", "Bob"), 3))));
+        await Assert.ThrowsAsync<StoreConflictException>(() => CommitAsync(Batch(id, 4, new IssueTicket(orderId, new StoredTicket("T3" + orderId, "1B", "Bob"), 3, "T3" + orderId))));
 
         var order = (await Store.GetOrderAsync(orderId, CancellationToken.None))!;
         Assert.Equal((OrderState.Ticketed, 2, 2), (order.State, order.TicketsIssued, order.TicketsTotal));
@@ -383,6 +383,85 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
         Assert.Equal(["paid"], order.PaymentsReceived);
         Assert.Equal(["booked", "booked"], (await LoadAsync(id)).Seats.Select(s => s.Status));
         Assert.Empty((await Store.AuditAsync(id, CancellationToken.None))!.Anomalies);
+    }
+
+    /// <summary>An order of one ticket for seat 1A, paid and ticketed; returns the order and the ticket id.</summary>
+    private async Task<(string OrderId, string TicketId)> TicketedOrderAsync(string eventId)
+    {
+        var orderId = "ord_" + NewReference();
+        var ticketId = Guid.NewGuid().ToString("N")[..16];
+        await CommitAsync(Batch(eventId, 0, new InsertOrder(Order(orderId, orderId + "-key", 9_000, 1)), new HoldSeat("1A", orderId, "Ada")));
+        await CommitAsync(Batch(eventId, 1,
+            new RecordPayment("pay_" + orderId, "paid"),
+            new TransitionOrder(orderId, OrderState.AwaitingPayment, OrderState.Paid, false),
+            new ConfirmSeat("1A", orderId),
+            new IssueTicket(orderId, new StoredTicket("code-" + ticketId, "1A", "Ada"), 1, ticketId),
+            new TransitionOrder(orderId, OrderState.Paid, OrderState.Ticketed, false)));
+        return (orderId, ticketId);
+    }
+
+    private static AdmissionScan Scan(string ticketId, string eventId, string gate, long atMs, bool offline = false) =>
+        new(ticketId, eventId, gate, atMs, 50_000, offline);
+
+    [Fact]
+    public async Task Of_fifty_concurrent_scans_of_one_ticket_exactly_one_admits_it_and_all_see_that_one()
+    {
+        var id = await NewEventAsync();
+        var (_, ticketId) = await TicketedOrderAsync(id);
+
+        var scans = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            Store.AdmitAsync(Scan(ticketId, id, $"Gate {i % 5}", 10_000 + i), CancellationToken.None)));
+
+        var winner = Assert.Single(scans, scan => scan!.Recorded)!;
+        Assert.All(scans, scan => Assert.Equal(("1A", "Ada", OrderState.Ticketed, winner.Gate, winner.AdmittedAtMs), (scan!.Seat, scan.Name, scan.OrderState, scan.Gate, scan.AdmittedAtMs)));
+        Assert.Equal([(winner.Gate!, 1)], await Store.AdmissionsByGateAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_offline_scan_earlier_than_the_admission_takes_its_place_and_a_later_one_does_not()
+    {
+        var id = await NewEventAsync();
+        var (_, ticketId) = await TicketedOrderAsync(id);
+        await Store.AdmitAsync(Scan(ticketId, id, "Main", 20_000), CancellationToken.None);
+
+        var later = await Store.AdmitAsync(Scan(ticketId, id, "Side", 30_000, offline: true), CancellationToken.None);
+        var earlier = await Store.AdmitAsync(Scan(ticketId, id, "Side", 15_000, offline: true), CancellationToken.None);
+        var online = await Store.AdmitAsync(Scan(ticketId, id, "Back", 1_000), CancellationToken.None);
+
+        Assert.Equal((false, "Main", 20_000L), (later!.Recorded, later.Gate, later.AdmittedAtMs));
+        Assert.Equal((true, "Side", 15_000L), (earlier!.Recorded, earlier.Gate, earlier.AdmittedAtMs));
+        Assert.Equal((false, "Side", 15_000L), (online!.Recorded, online.Gate, online.AdmittedAtMs));
+        Assert.Equal([("Side", 1)], await Store.AdmissionsByGateAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_ticket_of_an_order_no_longer_ticketed_is_revoked_and_never_admitted()
+    {
+        var id = await NewEventAsync();
+        var (orderId, ticketId) = await TicketedOrderAsync(id);
+        var (_, validId) = await TicketedOrderAsync(await NewEventAsync());
+        await fixture.ExecuteSqlAsync($"UPDATE orders SET state = 'cancelled' WHERE order_id = '{orderId}'");
+
+        var scan = await Store.AdmitAsync(Scan(ticketId, id, "Main", 20_000), CancellationToken.None);
+
+        Assert.Equal((false, OrderState.Cancelled, null), (scan!.Recorded, scan.OrderState, scan.Gate));
+        Assert.Equal([ticketId], await Store.RevokedTicketsAsync(id, CancellationToken.None));
+        Assert.DoesNotContain(validId, await Store.RevokedTicketsAsync(id, CancellationToken.None));
+        Assert.Empty(await Store.AdmissionsByGateAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_ticket_is_admitted_only_at_its_own_event_and_an_unknown_ticket_is_not_found()
+    {
+        var id = await NewEventAsync();
+        var other = await NewEventAsync();
+        var (_, ticketId) = await TicketedOrderAsync(id);
+
+        var elsewhere = await Store.AdmitAsync(Scan(ticketId, other, "Main", 20_000), CancellationToken.None);
+
+        Assert.Equal((false, null), (elsewhere!.Recorded, elsewhere.Gate));
+        Assert.Null(await Store.AdmitAsync(Scan("0123456789abcdef", id, "Main", 20_000), CancellationToken.None));
+        Assert.Empty(await Store.AdmissionsByGateAsync(other, CancellationToken.None));
     }
 
     [Fact]
@@ -472,9 +551,9 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
 
         Assert.DoesNotContain(await Store.DueOrdersAsync(4_999, CancellationToken.None), due => due.OrderId == orderId);
         Assert.Contains(await Store.DueOrdersAsync(5_000, CancellationToken.None), due => due.OrderId == orderId && due.State == OrderState.AwaitingPayment);
-        var secret = await Store.GetSecretAsync("compliance", CancellationToken.None);
-        Assert.Equal(32, secret.Length);
-        Assert.Equal(secret, await Store.GetSecretAsync("compliance", CancellationToken.None));
+        var secret = await Store.GetSecretAsync("compliance", () => [1, 2, 3], CancellationToken.None);
+        Assert.Equal([1, 2, 3], secret);
+        Assert.Equal(secret, await Store.GetSecretAsync("compliance", () => [4, 5, 6], CancellationToken.None));
     }
 
     [Fact]

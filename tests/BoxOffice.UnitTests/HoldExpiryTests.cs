@@ -87,17 +87,19 @@ public sealed class HoldExpiryTests : IAsyncDisposable
         await Hold("k1", "A1", "A2");
         await _desks.SendAsync("show", new ApplyPayment("ord-k1", "paid"));
 
-        var first = await _desks.SendAsync("show", new IssueNextTicket("ord-k1", "CODE1"));
-        var second = await _desks.SendAsync("show", new IssueNextTicket("ord-k1", "CODE2"));
-        var third = await _desks.SendAsync("show", new IssueNextTicket("ord-k1", "CODE3"));
+        var asked = await _desks.SendAsync("show", new IssueNextTicket("ord-k1", null));
+        var first = await _desks.SendAsync("show", new IssueNextTicket("ord-k1", new SignedTicket(new NextTicket(1, "A1"), "t1", "CODE1")));
+        var again = await _desks.SendAsync("show", new IssueNextTicket("ord-k1", new SignedTicket(new NextTicket(1, "A1"), "t9", "CODE9")));
+        var second = await _desks.SendAsync("show", new IssueNextTicket("ord-k1", new SignedTicket(new NextTicket(2, "A2"), "t2", "CODE2")));
         var decline = await _desks.SendAsync("show", new ApplyPayment("ord-k1", "failed"));
 
-        Assert.Equal(new TicketProgress(OrderState.Paid, 1, 2), first);
-        Assert.Equal(new TicketProgress(OrderState.Ticketed, 2, 2), second);
-        Assert.Equal(new TicketProgress(OrderState.Ticketed, 2, 2), third);
+        Assert.Equal(new TicketProgress(OrderState.Paid, 0, 2, new NextTicket(1, "A1")), asked);
+        Assert.Equal(new TicketProgress(OrderState.Paid, 1, 2, new NextTicket(2, "A2")), first);
+        Assert.Equal(new TicketProgress(OrderState.Paid, 1, 2, new NextTicket(2, "A2")), again);
+        Assert.Equal(new TicketProgress(OrderState.Ticketed, 2, 2, null), second);
         Assert.Equal(new PaymentResult.Illegal(OrderState.Ticketed), decline);
         var issued = _store.Commits.SelectMany(c => c.Writes).OfType<IssueTicket>().ToArray();
-        Assert.Equal([("A1", 1, "CODE1"), ("A2", 2, "CODE2")], issued.Select(t => (t.Ticket.Seat, t.Number, t.Ticket.Code)));
+        Assert.Equal([("A1", 1, "CODE1", "t1"), ("A2", 2, "CODE2", "t2")], issued.Select(t => (t.Ticket.Seat, t.Number, t.Ticket.Code, t.TicketId)));
         Assert.Contains(_store.Commits[^1].Writes, w => w is TransitionOrder { From: OrderState.Paid, To: OrderState.Ticketed });
     }
 

@@ -150,28 +150,47 @@ public sealed record ExpireOrder(string OrderId) : DeskCommand<string>
     }
 }
 
-/// <summary>How far an order's tickets are: the issuer goes on while the order is still paid and some are missing.</summary>
+/// <summary>What the order's next ticket must say: its number in the order, from 1, and its seat.</summary>
 [GenerateSerializer, Immutable]
-public sealed record TicketProgress(OrderState State, int Issued, int Total);
+public sealed record NextTicket(int Number, string Seat);
 
 /// <summary>
-/// Issues a paid order's next ticket, one durable step per ticket, under <paramref name="Code"/>. The last one moves
-/// the order to ticketed through the state machine, in the same commit. The desk numbers the tickets; the store's
-/// compare-and-set on the order's count stops a second activation from issuing the same one.
+/// How far an order's tickets are, and which one is next (none once the order is no longer paid or has them all):
+/// the issuer goes on while there is a next one.
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record IssueNextTicket(string OrderId, string Code) : DeskCommand<TicketProgress>
+public sealed record TicketProgress(OrderState State, int Issued, int Total, NextTicket? Next);
+
+/// <summary>A ticket signed for <paramref name="For"/>: its own id, and its code, which carries the signature.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SignedTicket(NextTicket For, string TicketId, string Code);
+
+/// <summary>
+/// Issues a paid order's next ticket, one durable step per ticket; the last one moves the order to ticketed through
+/// the state machine, in the same commit. The code is signed outside the desk, which only holds data, so the desk
+/// takes <paramref name="Ticket"/> only if it was signed for the ticket that is next now; otherwise (or with none)
+/// it issues nothing and answers which one is next, for the issuer to sign. The store's compare-and-set on the
+/// order's count stops a second activation from issuing the same one.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record IssueNextTicket(string OrderId, SignedTicket? Ticket) : DeskCommand<TicketProgress>
 {
     internal override TicketProgress Decide(SeatMap map, BatchPlan plan)
     {
         var order = ApplyPayment.Find(map, OrderId);
-        if (order.State != OrderState.Paid || order.TicketsIssued >= order.Seats.Count)
-            return new TicketProgress(order.State, order.TicketsIssued, order.Seats.Count);
-        var (seat, name) = order.Seats[order.TicketsIssued];
-        plan.Add(new IssueTicket(OrderId, new StoredTicket(Code, map.Layout.Seats[seat].Label, name), order.TicketsIssued + 1));
+        var next = Next(map, order);
+        if (next is null || Ticket is null || Ticket.For != next)
+            return new TicketProgress(order.State, order.TicketsIssued, order.Seats.Count, next);
+        var name = order.Seats[order.TicketsIssued].Name;
+        plan.Add(new IssueTicket(OrderId, new StoredTicket(Ticket.Code, next.Seat, name), next.Number, Ticket.TicketId));
         order.TicketsIssued++;
         if (order.TicketsIssued == order.Seats.Count)
             plan.Transition(map, order, OrderTrigger.TicketsIssued);
-        return new TicketProgress(order.State, order.TicketsIssued, order.Seats.Count);
+        return new TicketProgress(order.State, order.TicketsIssued, order.Seats.Count, Next(map, order));
     }
+
+    private static NextTicket? Next(SeatMap map, DeskOrder order) =>
+        order.State == OrderState.Paid && order.TicketsIssued < order.Seats.Count
+            ? new NextTicket(order.TicketsIssued + 1, map.Layout.Seats[order.Seats[order.TicketsIssued].Seat].Label)
+            : null;
 }

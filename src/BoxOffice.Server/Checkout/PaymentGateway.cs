@@ -28,25 +28,10 @@ public sealed class FakePaymentGateway(PaymentLinkKeys keys) : IPaymentGateway
 /// </summary>
 public abstract class DerivedCapability(IBookingStore store, string secretName)
 {
-    private Task<byte[]>? _secret;
+    private readonly StoredSecret _secret = new(store, secretName, () => RandomNumberGenerator.GetBytes(32));
 
     public async Task<string> DeriveAsync(string id) =>
-        Base64Url.EncodeToString(HMACSHA256.HashData(await SecretAsync(), Encoding.UTF8.GetBytes(id)));
-
-    /// <summary>
-    /// One read shared by everyone who asks while it runs, kept once it succeeds. A failed read is not kept:
-    /// the next use reads again, so a database error at the first use does not last as long as the process.
-    /// </summary>
-    private Task<byte[]> SecretAsync()
-    {
-        var secret = Volatile.Read(ref _secret);
-        if (secret is { IsFaulted: false, IsCanceled: false })
-            return secret;
-        var read = store.GetSecretAsync(secretName, CancellationToken.None);
-        var current = Interlocked.CompareExchange(ref _secret, read, secret);
-        // Another caller replaced the failed read first: share theirs.
-        return current == secret ? read : current!;
-    }
+        Base64Url.EncodeToString(HMACSHA256.HashData(await _secret.GetAsync(), Encoding.UTF8.GetBytes(id)));
 
     /// <summary>Constant-time, so the time taken tells nothing about how much of a guess was right.</summary>
     public async Task<bool> VerifyAsync(string id, string? presented) =>

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using BoxOffice.Server.Desk;
-using BoxOffice.Server.Storage;
+using BoxOffice.Server.Door;
 using Microsoft.Extensions.Options;
 
 namespace BoxOffice.Server.Checkout;
@@ -13,11 +12,15 @@ namespace BoxOffice.Server.Checkout;
 /// order through the state machine like every other change to it; a compare-and-set on the order's count,
 /// and a unique key per seat, keep a ticket from ever being issued twice.
 /// </summary>
-public sealed partial class TicketIssuer(EventDesks desks, TimeProvider time, IOptions<CheckoutOptions> options, ILogger<TicketIssuer> logger)
+/// <remarks>
+/// The desk says which ticket is next and the issuer signs it here, outside the desk's single writer: the desk
+/// decides from data alone, and a signature is the slowest part of a step. So an order starts with one question
+/// to the desk, and each step's answer names the ticket after it.
+/// </remarks>
+public sealed partial class TicketIssuer(EventDesks desks, TicketSigningKey key, TimeProvider time, IOptions<CheckoutOptions> options, ILogger<TicketIssuer> logger)
     : BackgroundService
 {
     private const int Workers = 8;
-    private const string CodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     private readonly Channel<(string OrderId, string EventId)> _orders = Channel.CreateUnbounded<(string, string)>();
     private readonly ConcurrentDictionary<string, bool> _queued = new(StringComparer.Ordinal);
@@ -60,13 +63,14 @@ public sealed partial class TicketIssuer(EventDesks desks, TimeProvider time, IO
 
     private async Task IssueAsync(string orderId, string eventId, CancellationToken stoppingToken)
     {
-        for (;;)
+        var step = await desks.SendAsync(eventId, new IssueNextTicket(orderId, null));
+        while (step?.Next is { } next)
         {
             if (options.Value.TicketStepMs > 0)
                 await Task.Delay(TimeSpan.FromMilliseconds(options.Value.TicketStepMs), time, stoppingToken);
-            var step = await desks.SendAsync(eventId, new IssueNextTicket(orderId, RandomNumberGenerator.GetString(CodeAlphabet, 12)));
-            if (step is not { State: OrderState.Paid } || step.Issued >= step.Total)
-                return;
+            var ticketId = TicketCodes.NewTicketId();
+            var code = await key.SignAsync(new TicketCode(eventId, ticketId, next.Seat, next.Number));
+            step = await desks.SendAsync(eventId, new IssueNextTicket(orderId, new SignedTicket(next, ticketId, code)));
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using BoxOffice.Contracts;
@@ -83,12 +82,12 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
             }
         });
 
-    public async Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken)
+    public async Task<byte[]> GetSecretAsync(string name, Func<byte[]> generate, CancellationToken cancellationToken)
     {
         // Every process may try to create it at once; the first insert wins and everyone reads that one.
         await WriteAsync(transaction => transaction.ExecuteAsync(new Statement(
             "INSERT INTO secrets (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING",
-            ("@name", name), ("@value", RandomNumberGenerator.GetBytes(32)))));
+            ("@name", name), ("@value", generate()))));
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var select = Command(connection, null, "SELECT value FROM secrets WHERE name = @name", ("@name", name));
         return (byte[])(await select.ExecuteScalarAsync(cancellationToken))!;
@@ -250,7 +249,8 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         IssueTicket issue =>
         [
             new(CountTicket, ("@order", issue.OrderId), ("@number", issue.Number), ("@now", batch.NowMs)),
-            new(InsertTicket, ("@code", issue.Ticket.Code), ("@order", issue.OrderId), ("@seat", issue.Ticket.Seat), ("@name", issue.Ticket.Name), ("@now", batch.NowMs)),
+            new(InsertTicket, ("@code", issue.Ticket.Code), ("@ticket", issue.TicketId), ("@order", issue.OrderId), ("@seat", issue.Ticket.Seat),
+                ("@name", issue.Ticket.Name), ("@now", batch.NowMs)),
         ],
         UpdateEventRow { LayoutChanged: false, Row: var row } => [new(UpdateEventFields, [("@event", batch.EventId), .. EventFieldParameters(row)])],
         UpdateEventRow { LayoutChanged: true, Row: var row } =>
@@ -395,7 +395,21 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         """;
 
     private const string InsertTicket = """
-        INSERT INTO tickets (code, order_id, seat, name, issued_at_ms) VALUES (@code, @order, @seat, @name, @now)
+        INSERT INTO tickets (code, ticket_id, order_id, seat, name, issued_at_ms) VALUES (@code, @ticket, @order, @seat, @name, @now)
+        """;
+
+    /// <summary>
+    /// Admission as one statement: the ticket must belong to a ticketed order of the event, and its key admits it
+    /// once. Online scans never replace the admission (<c>@earliest</c> false): their times come from several
+    /// processes' clocks, and a later-arriving scan stamped a millisecond earlier must not admit the ticket twice.
+    /// </summary>
+    private const string AdmitTicket = """
+        INSERT INTO admissions (ticket_id, event_id, gate, admitted_at_ms, recorded_at_ms)
+        SELECT t.ticket_id, o.event_id, @gate, @at, @now
+        FROM tickets t JOIN orders o ON o.order_id = t.order_id
+        WHERE t.ticket_id = @ticket AND o.event_id = @event AND o.state = 'ticketed'
+        ON CONFLICT (ticket_id) DO UPDATE SET gate = excluded.gate, admitted_at_ms = excluded.admitted_at_ms, recorded_at_ms = excluded.recorded_at_ms
+        WHERE @earliest AND admissions.admitted_at_ms > excluded.admitted_at_ms
         """;
 
     /// <summary>A tutorial flight, inserted only while fewer than <c>@max</c> exist; the id's conflict changes nothing.</summary>
@@ -559,6 +573,58 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
             }
         }
         return new StoredAudit(version, seatCount, availableCount, claimed, anomalies);
+    }
+
+    public async Task<StoredAdmission?> AdmitAsync(AdmissionScan scan, CancellationToken cancellationToken)
+    {
+        var recorded = await WriteAsync(transaction => transaction.ExecuteAsync(new Statement(AdmitTicket,
+            ("@ticket", scan.TicketId), ("@event", scan.EventId), ("@gate", scan.Gate), ("@at", scan.ScannedAtMs), ("@now", scan.NowMs),
+            ("@earliest", scan.EarliestWins)))) == 1;
+        // Read after the commit: whatever scan holds the admission now, this one or the one that came first.
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT t.seat, t.name, o.state, a.gate, a.admitted_at_ms
+            FROM tickets t
+            JOIN orders o ON o.order_id = t.order_id
+            LEFT JOIN admissions a ON a.ticket_id = t.ticket_id
+            WHERE t.ticket_id = @ticket
+            """, ("@ticket", scan.TicketId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        return new StoredAdmission(
+            reader.GetString(0), reader.GetString(1), OrderStates.Parse(reader.GetString(2)),
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetInt64(4),
+            recorded);
+    }
+
+    public async Task<IReadOnlyList<string>> RevokedTicketsAsync(string eventId, CancellationToken cancellationToken)
+    {
+        // Bounded by the tickets the event ever issued; a scanner needs all of them to refuse any offline.
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT t.ticket_id FROM orders o JOIN tickets t ON t.order_id = o.order_id
+            WHERE o.event_id = @event AND o.state <> 'ticketed' AND t.ticket_id IS NOT NULL
+            ORDER BY t.ticket_id
+            """, ("@event", eventId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var revoked = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+            revoked.Add(reader.GetString(0));
+        return revoked;
+    }
+
+    public async Task<IReadOnlyList<(string Gate, int Admitted)>> AdmissionsByGateAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "SELECT gate, CAST(COUNT(*) AS INTEGER) FROM admissions WHERE event_id = @event GROUP BY gate ORDER BY gate", ("@event", eventId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var gates = new List<(string, int)>();
+        while (await reader.ReadAsync(cancellationToken))
+            gates.Add((reader.GetString(0), reader.GetInt32(1)));
+        return gates;
     }
 
     /// <summary>

@@ -49,12 +49,38 @@ public interface IBookingStore
     Task<IReadOnlyList<DueOrder>> DueOrdersAsync(long nowMs, CancellationToken cancellationToken);
 
 
-    /// <summary>A random secret generated once per database and kept in it, so it survives restarts.</summary>
-    Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken);
+    /// <summary>
+    /// A secret made by <paramref name="generate"/> once per database and kept in it, so it survives restarts;
+    /// when processes race to make it, every one of them gets the one that was stored first.
+    /// </summary>
+    Task<byte[]> GetSecretAsync(string name, Func<byte[]> generate, CancellationToken cancellationToken);
 
     /// <summary>What the database itself says about an event, checked against its own invariants; null if unknown.</summary>
     Task<StoredAudit?> AuditAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Admits a ticket of a ticketed order of the scan's event, unless it was admitted before: an insert on the
+    /// ticket's unique key, so of any number of concurrent scans exactly one is recorded. An offline scan
+    /// (<see cref="AdmissionScan.EarliestWins"/>) replaces a later one. Returns the ticket as it stands after
+    /// the write, or null when no ticket has the id.
+    /// </summary>
+    Task<StoredAdmission?> AdmitAsync(AdmissionScan scan, CancellationToken cancellationToken);
+
+    /// <summary>The ids of the event's tickets whose order is no longer ticketed (cancelled, refunded…).</summary>
+    Task<IReadOnlyList<string>> RevokedTicketsAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>How many tickets of the event each gate has admitted, by gate name.</summary>
+    Task<IReadOnlyList<(string Gate, int Admitted)>> AdmissionsByGateAsync(string eventId, CancellationToken cancellationToken);
 }
+
+/// <summary>One scan of a ticket at a gate, at <c>ScannedAtMs</c>.</summary>
+public sealed record AdmissionScan(string TicketId, string EventId, string Gate, long ScannedAtMs, long NowMs, bool EarliestWins);
+
+/// <summary>
+/// A ticket after a scan: its seat, name and order state, and its admission, if any. <c>Recorded</c> is true when
+/// this scan is the one the admission now holds.
+/// </summary>
+public sealed record StoredAdmission(string Seat, string Name, OrderState OrderState, string? Gate, long? AdmittedAtMs, bool Recorded);
 
 public sealed record StoredAudit(long Version, int SeatCount, int AvailableCount, IReadOnlyDictionary<string, int> ClaimedByStatus, IReadOnlyList<AuditAnomaly> Anomalies);
 
@@ -177,8 +203,11 @@ public sealed record ConfirmSeat(string Seat, string OrderId) : StoreWrite;
 /// <summary>A compare-and-set on the order's state: it fails, and the batch with it, unless the order is still <c>From</c>.</summary>
 public sealed record TransitionOrder(string OrderId, OrderState From, OrderState To, bool RefundDue) : StoreWrite;
 
-/// <summary>The order's ticket number <c>Number</c>: a compare-and-set on the count issued so far, and a unique code.</summary>
-public sealed record IssueTicket(string OrderId, StoredTicket Ticket, int Number) : StoreWrite;
+/// <summary>
+/// The order's ticket number <c>Number</c>: a compare-and-set on the count issued so far, and a unique code and
+/// ticket id (the one the code is signed for).
+/// </summary>
+public sealed record IssueTicket(string OrderId, StoredTicket Ticket, int Number, string TicketId) : StoreWrite;
 
 /// <summary>
 /// The event's title, prices, details and sales as <c>Row</c> has them; with <c>LayoutChanged</c> its layout

@@ -88,7 +88,7 @@ function showOnce(order) {
 function ticketItem(ticket) {
   const qr = document.createElement("img");
   qr.className = "ticket-qr";
-  qr.alt = `QR code for ticket ${ticket.code}`;
+  qr.alt = `QR code for the ticket of seat ${ticket.seat}`;
   qr.src = svgDataUrl(ticket.qr);
 
   const seat = document.createElement("h3");

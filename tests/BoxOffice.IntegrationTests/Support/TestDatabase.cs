@@ -56,10 +56,10 @@ public sealed class SqliteDatabase : ITestDatabase
 
     public IReadOnlyDictionary<string, string> ServerSettings => new Dictionary<string, string> { ["ConnectionStrings:BoxOffice"] = $"Data Source={Path}" };
 
-    /// <summary>Read-only and unpooled, so no connection outlives the check and the file can be deleted.</summary>
+    /// <summary>Unpooled, so no connection outlives the check and the file can be deleted; writable, as on PostgreSQL, to break data on purpose.</summary>
     public async Task<DbConnection> OpenAsync()
     {
-        var connection = new SqliteConnection($"Data Source={Path};Mode=ReadOnly;Pooling=False");
+        var connection = new SqliteConnection($"Data Source={Path};Mode=ReadWrite;Pooling=False");
         await connection.OpenAsync();
         return connection;
     }

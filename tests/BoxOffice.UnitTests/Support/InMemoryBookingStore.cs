@@ -143,8 +143,17 @@ internal sealed class InMemoryBookingStore : IBookingStore
     public Task<IReadOnlyList<DueOrder>> DueOrdersAsync(long nowMs, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Desk tests have no recovery worker.");
 
+    public Task<StoredAdmission?> AdmitAsync(AdmissionScan scan, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests admit nobody.");
+
+    public Task<IReadOnlyList<string>> RevokedTicketsAsync(string eventId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests admit nobody.");
+
+    public Task<IReadOnlyList<(string Gate, int Admitted)>> AdmissionsByGateAsync(string eventId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests admit nobody.");
+
     /// <summary>What <see cref="GetSecretAsync"/> answers; desk tests need no secrets.</summary>
     public Func<string, Task<byte[]>> ReadSecret { get; set; } = _ => throw new NotSupportedException("Desk tests need no secrets.");
 
-    public Task<byte[]> GetSecretAsync(string name, CancellationToken cancellationToken) => ReadSecret(name);
+    public Task<byte[]> GetSecretAsync(string name, Func<byte[]> generate, CancellationToken cancellationToken) => ReadSecret(name);
 }
