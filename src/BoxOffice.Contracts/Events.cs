@@ -108,3 +108,9 @@ public sealed record EventAudit(string EventId, long Version, IReadOnlyDictionar
 
 /// <summary>One broken invariant: <c>Kind</c> is <c>double_claim</c>, <c>booking_without_seat</c>, <c>seat_without_booking</c> or <c>count_drift</c>.</summary>
 public sealed record AuditAnomaly(string Kind, string? Seat, string? Reference, string Detail);
+
+/// <summary>One change to an event, as its log has it. <c>Seq</c> orders the log; <c>Actor</c> is an account, <c>ip:</c> an address, or <c>system</c>.</summary>
+public sealed record EventLogEntry(string Seq, DateTimeOffset At, string Actor, string Action, string Details);
+
+/// <summary>A page of an event's log; <c>Next</c> is the <c>after</c> of the next page, null on the last one.</summary>
+public sealed record EventLogPage(IReadOnlyList<EventLogEntry> Entries, string? Next);
