@@ -114,3 +114,11 @@ public sealed record EventLogEntry(string Seq, DateTimeOffset At, string Actor, 
 
 /// <summary>A page of an event's log; <c>Next</c> is the <c>after</c> of the next page, null on the last one.</summary>
 public sealed record EventLogPage(IReadOnlyList<EventLogEntry> Entries, string? Next);
+
+/// <summary>Staff keep <c>Seats</c> back under the hold <c>Name</c>: held for staff to sell, or with <c>Blocked</c>, never sold.</summary>
+public sealed record HoldRequest(string? Name, IReadOnlyList<string>? Seats, bool? Blocked);
+
+/// <summary>Puts a hold's seats back on sale: the ones given, or all of them when <c>Seats</c> is null.</summary>
+public sealed record ReleaseHoldRequest(IReadOnlyList<string>? Seats);
+
+public sealed record HoldView(string Name, IReadOnlyList<string> Held, IReadOnlyList<string> Blocked);

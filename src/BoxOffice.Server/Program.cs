@@ -44,6 +44,7 @@ app.MapHealthChecks("/health");
 app.MapPing();
 app.MapMetrics();
 app.MapEventsApi();
+app.MapHoldsApi();
 app.MapBookingsApi();
 app.MapCheckoutApi();
 app.MapDoorApi();

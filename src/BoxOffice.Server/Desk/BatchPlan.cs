@@ -105,6 +105,31 @@ public sealed class BatchPlan
         return transition;
     }
 
+    /// <summary>Staff keep free seats back under a named hold: held (staff sell them) or blocked (nobody does).</summary>
+    public void KeepBack(SeatMap map, string reference, string holdName, bool blocked, IReadOnlyList<int> seats)
+    {
+        foreach (var seat in seats)
+        {
+            ReleaseLapsedHold(map, seat);
+            map.KeepBack(seat, reference, holdName, blocked);
+            _changes.Add(new SeatChange(seat, blocked ? SeatStatus.Blocked : SeatStatus.Held, null));
+            AvailableDelta--;
+        }
+        Add(new KeepSeatsBack(reference, holdName, blocked, [.. seats.Select(seat => map.Layout.Seats[seat].Label)]));
+    }
+
+    /// <summary>Seats a hold kept back go on sale, in one write the log names as the hold's release.</summary>
+    public void ReleaseHeldBack(SeatMap map, string reference, string holdName, IReadOnlyList<int> seats)
+    {
+        foreach (var seat in seats)
+        {
+            map.Release(seat);
+            _changes.Add(new SeatChange(seat, SeatStatus.Available, null));
+            AvailableDelta++;
+        }
+        Add(new ReleaseHeldBack(reference, holdName, [.. seats.Select(seat => map.Layout.Seats[seat].Label)]));
+    }
+
     /// <summary>Someone wants a seat whose hold has lapsed: the lapsed order expires in the same commit, releasing all its seats.</summary>
     private void ReleaseLapsedHold(SeatMap map, int seat)
     {

@@ -185,6 +185,15 @@ public sealed class SeatMap
         SetClient(seat, client);
     }
 
+    /// <summary>A seat kept back by staff: held (for sale by staff only) or blocked (never sold), under the hold's reference.</summary>
+    public void KeepBack(int seat, string reference, string holdName, bool blocked)
+    {
+        Set(seat, blocked ? SeatStatus.Blocked : SeatStatus.Held);
+        _bookings[seat] = reference;
+        _occupants[seat] = holdName;
+        SetClient(seat, null);
+    }
+
     /// <summary>A held seat becomes booked by the order that held it.</summary>
     public void Confirm(int seat) => Set(seat, SeatStatus.Booked);
 

@@ -244,11 +244,7 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         InsertBooking insert => [NewBooking(batch, insert.Reference, insert.ManageTokenHash, insert.ClientKey)],
         ClaimSeat claim => Claim(batch, claim.Seat, "booked", claim.Reference, claim.Name),
         HoldSeat hold => Claim(batch, hold.Seat, "held", hold.OrderId, hold.Name),
-        ReleaseSeat release =>
-        [
-            new(ReleaseSeatRow, ("@event", batch.EventId), ("@seat", release.Seat), ("@reference", release.Reference), ("@version", batch.ToVersion)),
-            new(ReleaseClaim, ("@reference", release.Reference), ("@seat", release.Seat), ("@now", batch.NowMs)),
-        ],
+        ReleaseSeat release => Release(batch, release.Seat, release.Reference),
         CancelBooking cancel => [new(CancelBookingRow, ("@reference", cancel.Reference), ("@now", batch.NowMs))],
         InsertOrder { Order: var order } =>
         [
@@ -277,6 +273,12 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
             new(UpdateEventFields, [("@event", batch.EventId), .. EventFieldParameters(row)]),
             new(UpdateEventLayout, ("@event", batch.EventId), ("@layout", row.LayoutJson), ("@seats", row.SeatCount), ("@available", row.AvailableCount)),
         ],
+        KeepSeatsBack keep =>
+        [
+            new(InsertHoldRow, ("@reference", keep.Reference), ("@event", batch.EventId), ("@name", keep.HoldName), ("@now", batch.NowMs)) { AnyRows = true },
+            .. keep.Seats.SelectMany(seat => Claim(batch, seat, keep.Blocked ? "blocked" : "held", keep.Reference, keep.HoldName)),
+        ],
+        ReleaseHeldBack release => [.. release.Seats.SelectMany(seat => Release(batch, seat, release.Reference))],
         DeleteEventRows =>
         [
             .. DeleteEvent.Select(sql => new Statement(sql, ("@event", batch.EventId)) { AnyRows = true }),
@@ -287,6 +289,12 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
 
     private static Statement NewBooking(CommitBatch batch, string reference, string manageTokenHash, string? clientKey) =>
         new(InsertBookingRow, ("@reference", reference), ("@event", batch.EventId), ("@token", manageTokenHash), ("@now", batch.NowMs), ("@client", clientKey));
+
+    private static Statement[] Release(CommitBatch batch, string seat, string reference) =>
+    [
+        new(ReleaseSeatRow, ("@event", batch.EventId), ("@seat", seat), ("@reference", reference), ("@version", batch.ToVersion)),
+        new(ReleaseClaim, ("@reference", reference), ("@seat", seat), ("@now", batch.NowMs)),
+    ];
 
     /// <summary>Books or holds a seat, only if it is available, and records the live claim the unique index guards.</summary>
     private static Statement[] Claim(CommitBatch batch, string seat, string status, string reference, string name) =>
@@ -357,6 +365,12 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         WHERE id = @event AND version = @from
         """;
 
+    /// <summary>A staff hold's booking record; its manage token is no token at all, so nobody can cancel it as a buyer.</summary>
+    private const string InsertHoldRow = """
+        INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms, hold_name) VALUES (@reference, @event, '', @now, @name)
+        ON CONFLICT (reference) DO NOTHING
+        """;
+
     private const string InsertBookingRow = """
         INSERT INTO bookings (reference, event_id, manage_token_hash, created_at_ms, client_key) VALUES (@reference, @event, @token, @now, @client)
         """;
@@ -375,7 +389,7 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
 
     private const string ReleaseSeatRow = """
         UPDATE seats SET status = 'available', booking_ref = NULL, version = @version
-        WHERE event_id = @event AND seat = @seat AND booking_ref = @reference AND status IN ('booked', 'held')
+        WHERE event_id = @event AND seat = @seat AND booking_ref = @reference AND status IN ('booked', 'held', 'blocked')
         """;
 
     private const string ReleaseClaim = """
@@ -839,7 +853,7 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         FROM booking_seats b
         LEFT JOIN seats s ON s.event_id = b.event_id AND s.seat = b.seat
         WHERE b.event_id = @event AND b.released_at_ms IS NULL
-          AND (s.status IS NULL OR s.status NOT IN ('booked', 'held') OR s.booking_ref IS DISTINCT FROM b.reference)
+          AND (s.status IS NULL OR s.status NOT IN ('booked', 'held', 'blocked') OR s.booking_ref IS DISTINCT FROM b.reference)
         UNION ALL
         SELECT 'seat_without_booking', s.seat, s.booking_ref, 'booked, but no live claim by that booking'
         FROM seats s

@@ -49,6 +49,8 @@ internal sealed class EventLogWriter(CommitBatch batch)
             IssueTicket ticket => ("ticket.issued", $"{ticket.OrderId}: ticket {ticket.Number.ToString(CultureInfo.InvariantCulture)}, seat {ticket.Ticket.Seat}"),
             UpdateEventRow { Row: var row, LayoutChanged: var layout } => (layout ? "event.layout_changed" : "event.updated",
                 $"{row.Title}: {EventStatuses.Name(row.Sales.Status)}{(row.Sales.Listed ? "" : ", unlisted")}"),
+            KeepSeatsBack keep => (keep.Blocked ? "seats.blocked" : "seats.held", $"{keep.HoldName}: {string.Join(' ', keep.Seats)}"),
+            ReleaseHeldBack release => ("seats.released", $"{release.HoldName}: {string.Join(' ', release.Seats)}"),
             _ => default,
         };
         if (action is null)

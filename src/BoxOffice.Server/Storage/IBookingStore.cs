@@ -244,6 +244,15 @@ public sealed record IssueTicket(string OrderId, StoredTicket Ticket, int Number
 /// </summary>
 public sealed record UpdateEventRow(EventRow Row, bool LayoutChanged) : StoreWrite;
 
+/// <summary>
+/// Staff keep <c>Seats</c> back under a named hold (its booking record is made on first use): held, for sale by
+/// staff only, or blocked, never sold.
+/// </summary>
+public sealed record KeepSeatsBack(string Reference, string HoldName, bool Blocked, IReadOnlyList<string> Seats) : StoreWrite;
+
+/// <summary>The hold's <c>Seats</c> go back on sale.</summary>
+public sealed record ReleaseHeldBack(string Reference, string HoldName, IReadOnlyList<string> Seats) : StoreWrite;
+
 /// <summary>The event and everything of it, refused (<see cref="StoreRefusal.EventHasSales"/>) if anything was ever sold.</summary>
 public sealed record DeleteEventRows : StoreWrite;
 
