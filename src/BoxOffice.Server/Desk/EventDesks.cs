@@ -8,6 +8,8 @@ namespace BoxOffice.Server.Desk;
 /// </summary>
 public sealed class EventDesks(IGrainFactory grains, DesksReady ready, LocalDesks local)
 {
+    private const int MaxRejections = 3;
+
     /// <summary>Waits, bounded, until this process's silo has started: routes and workers start alongside it.</summary>
     public Task ReadyAsync() => ready.Ready.IsCompleted ? Task.CompletedTask : ready.Ready.WaitAsync(DesksReady.StartTimeout);
 
@@ -55,16 +57,24 @@ public sealed class EventDesks(IGrainFactory grains, DesksReady ready, LocalDesk
 
     private async Task<T> CallAsync<T>(string eventId, Func<IEventDesk, Task<T>> call)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await ReadyAsync();
-            return await call(Desk(eventId));
-        }
-        catch (Exception error) when (error is TimeoutException or OrleansException)
-        {
-            // The call did not come back: the desk's process is gone or unreachable until Orleans moves the event.
-            // A write may still have committed there, so the caller retries (orders carry an idempotency key).
-            throw new DeskUnavailableException($"The desk of event {eventId} is moving; try again.", error);
+            try
+            {
+                await ReadyAsync();
+                return await call(Desk(eventId));
+            }
+            catch (OrleansMessageRejectionException) when (attempt < MaxRejections)
+            {
+                // The call reached no activation (its target was deactivating, say after a lookup of an unknown
+                // id): nothing ran, so it is sent again, and Orleans places it on a fresh activation.
+            }
+            catch (Exception error) when (error is TimeoutException or OrleansException)
+            {
+                // The call did not come back: the desk's process is gone or unreachable until Orleans moves the event.
+                // A write may still have committed there, so the caller retries (orders carry an idempotency key).
+                throw new DeskUnavailableException($"The desk of event {eventId} is moving; try again.", error);
+            }
         }
     }
 
