@@ -108,3 +108,10 @@ public sealed record EventAudit(string EventId, long Version, IReadOnlyDictionar
 
 /// <summary>One broken invariant: <c>Kind</c> is <c>double_claim</c>, <c>booking_without_seat</c>, <c>seat_without_booking</c> or <c>count_drift</c>.</summary>
 public sealed record AuditAnomaly(string Kind, string? Seat, string? Reference, string Detail);
+
+/// <summary>
+/// <c>GET /api/console/events</c> (staff): every event but tutorial flights, drafts and unlisted ones too, with its
+/// seats by status (<c>available</c>, <c>held</c>, <c>booked</c>, <c>blocked</c>) and its revenue in minor units of its
+/// currency: the amounts of its paid and ticketed orders.
+/// </summary>
+public sealed record ConsoleEvent(EventSummary Event, IReadOnlyDictionary<string, int> Counts, long Revenue);

@@ -51,6 +51,7 @@ app.MapLiveApi();
 app.MapCompatApi();
 app.MapLabApi();
 app.MapAdminApi();
+app.MapConsoleApi();
 app.MapStaffApi();
 
 app.Run();
