@@ -38,6 +38,11 @@ public sealed class BoxOfficeClient(HttpClient http, string? adminToken = null) 
     public Task<ApiResult> DeleteEventAsync(string eventId, CancellationToken cancellationToken = default) =>
         SendAsync(Admin(HttpMethod.Delete, $"/api/events/{Escape(eventId)}"), cancellationToken);
 
+    /// <summary>Staff: a page of the event's log after <paramref name="after"/> (the previous page's <c>Next</c>).</summary>
+    public Task<ApiResult<EventLogPage>> ReadLogAsync(string eventId, string? after = null, int? limit = null, CancellationToken cancellationToken = default) =>
+        SendAsync(Admin(HttpMethod.Get, $"/api/events/{Escape(eventId)}/log?limit={limit ?? 100}{(after is null ? "" : $"&after={Escape(after)}")}"),
+            Json.EventLogPage, cancellationToken);
+
     /// <summary>Staff: the event checked against the database.</summary>
     public Task<ApiResult<EventAudit>> AuditAsync(string eventId, CancellationToken cancellationToken = default) =>
         SendAsync(Admin(HttpMethod.Get, $"/api/events/{Escape(eventId)}/audit"), Json.Audit, cancellationToken);
@@ -193,6 +198,7 @@ public sealed class BoxOfficeClient(HttpClient http, string? adminToken = null) 
     {
         public static readonly BodyFormat<EventSummary[]> EventSummaries = Of(ClientJson.Default.EventSummaryArray);
         public static readonly BodyFormat<EventSummary> EventSummary = Of(ClientJson.Default.EventSummary);
+        public static readonly BodyFormat<EventLogPage> EventLogPage = Of(ClientJson.Default.EventLogPage);
         public static readonly BodyFormat<SeatMapView> SeatMap = Of(ClientJson.Default.SeatMapView);
         public static readonly BodyFormat<EventAudit> Audit = Of(ClientJson.Default.EventAudit);
         public static readonly BodyFormat<ConsoleEvent[]> ConsoleEvents = Of(ClientJson.Default.ConsoleEventArray);

@@ -11,6 +11,7 @@ namespace BoxOffice.Client;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateEventRequest))]
 [JsonSerializable(typeof(EventSummary))]
+[JsonSerializable(typeof(EventLogPage))]
 [JsonSerializable(typeof(EventSummary[]))]
 [JsonSerializable(typeof(SeatMapView))]
 [JsonSerializable(typeof(EventAudit))]

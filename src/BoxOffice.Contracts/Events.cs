@@ -115,3 +115,9 @@ public sealed record AuditAnomaly(string Kind, string? Seat, string? Reference, 
 /// currency: the amounts of its paid and ticketed orders.
 /// </summary>
 public sealed record ConsoleEvent(EventSummary Event, IReadOnlyDictionary<string, int> Counts, long Revenue);
+
+/// <summary>One change to an event, as its log has it. <c>Seq</c> orders the log; <c>Actor</c> is an account, <c>ip:</c> an address, or <c>system</c>.</summary>
+public sealed record EventLogEntry(string Seq, DateTimeOffset At, string Actor, string Action, string Details);
+
+/// <summary>A page of an event's log; <c>Next</c> is the <c>after</c> of the next page, null on the last one.</summary>
+public sealed record EventLogPage(IReadOnlyList<EventLogEntry> Entries, string? Next);

@@ -29,7 +29,7 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
         var id = $"{prefix}-{Guid.NewGuid():N}"[..20];
         var created = await Store.CreateEventAsync(
             new EventRow(id, $"Event {id}", """{"template":"a320"}""", new Dictionary<string, long> { ["standard"] = 0 }, "EUR", 60, 60, 0, 1_000),
-            CancellationToken.None);
+            "test", CancellationToken.None);
         Assert.True(created);
         return id;
     }
@@ -79,7 +79,7 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
         var id = await NewEventAsync();
 
         var again = await Store.CreateEventAsync(
-            new EventRow(id, "Impostor", """{"template":"cinema"}""", new Dictionary<string, long>(), "USD", 10, 10, 0, 5_000), CancellationToken.None);
+            new EventRow(id, "Impostor", """{"template":"cinema"}""", new Dictionary<string, long>(), "USD", 10, 10, 0, 5_000), "test", CancellationToken.None);
 
         Assert.False(again);
         Assert.Equal(($"Event {id}", 60), ((await LoadAsync(id)).Event.Title, (await LoadAsync(id)).Event.SeatCount));
@@ -578,7 +578,7 @@ public abstract class BookingStoreCompliance(StoreFixture fixture)
         var flight = $"fl-{Guid.NewGuid():N}"[..20];
         Assert.True(await Store.CreateEventAsync(
             new EventRow(flight, "Flight", """{"template":"a320"}""", new Dictionary<string, long> { ["standard"] = 0 }, "EUR", 60, 60, 0, 1_000, Tutorial: true),
-            CancellationToken.None));
+            "test", CancellationToken.None));
         var orderId = "ord_" + NewReference();
         await CommitAsync(Batch(id, 0, new InsertOrder(Order(orderId, orderId, 10_000, 2)), new HoldSeat("1A", orderId, "Ada"), new HoldSeat("1B", orderId, "Bob")));
 

@@ -50,7 +50,7 @@ public sealed class DeskGrainCluster : IAsyncLifetime
         var id = $"ev-{Guid.NewGuid():N}"[..20];
         var layoutJson = $$"""{"template":"cinema","rows":{{rows}},"seatsPerRow":{{seatsPerRow}}}""";
         var definition = new EventDefinition(id, id, EventCatalog.ParseLayout(id, layoutJson), new Dictionary<string, long> { ["standard"] = 0 }, "EUR");
-        Assert.True(await Catalog.CreateAsync(definition, layoutJson, CancellationToken.None));
+        Assert.True(await Catalog.CreateAsync(definition, layoutJson, "test", CancellationToken.None));
         return id;
     }
 

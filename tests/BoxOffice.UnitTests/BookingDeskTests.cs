@@ -18,7 +18,7 @@ public sealed class BookingDeskTests : IAsyncDisposable
         _desks = new TestDesks(_store, _time);
         var catalog = new EventCatalog(_store, _time);
         var a320 = new EventDefinition("F1", "Flight F1", Templates.A320(), new Dictionary<string, long> { ["standard"] = 0 }, "EUR");
-        catalog.CreateAsync(a320, """{"template":"a320"}""", CancellationToken.None).GetAwaiter().GetResult();
+        catalog.CreateAsync(a320, """{"template":"a320"}""", "test", CancellationToken.None).GetAwaiter().GetResult();
         catalog.CreateFlightAsync("T1", maxFlights: null, CancellationToken.None).GetAwaiter().GetResult();
     }
 

@@ -17,7 +17,7 @@ public sealed class HoldExpiryTests : IAsyncDisposable
     {
         _desks = new TestDesks(_store, _time);
         var definition = new EventDefinition("show", "Show", Templates.Cinema(2, 4), new Dictionary<string, long> { ["standard"] = 1500 }, "EUR");
-        new EventCatalog(_store, _time).CreateAsync(definition, """{"template":"cinema","rows":2,"seatsPerRow":4}""", CancellationToken.None).GetAwaiter().GetResult();
+        new EventCatalog(_store, _time).CreateAsync(definition, """{"template":"cinema","rows":2,"seatsPerRow":4}""", "test", CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public ValueTask DisposeAsync() => _desks.DisposeAsync();

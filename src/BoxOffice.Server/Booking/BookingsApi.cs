@@ -2,6 +2,7 @@ using BoxOffice.Contracts;
 using BoxOffice.Server.Clients;
 using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
+using BoxOffice.Server.Staff;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -32,7 +33,7 @@ public static class BookingsApi
         if (!EventCatalog.IsValidId(id))
             return EventsApi.EventNotFound(id);
 
-        return await desks.SendAsync(id, command) switch
+        return await desks.SendAsync(id, command with { Actor = http.Actor() }) switch
         {
             null => EventsApi.EventNotFound(id),
             BookResult.Booked booked => TypedResults.Created(
@@ -134,7 +135,7 @@ public static class BookingsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CancelBooking(
-        string reference, [FromHeader(Name = ManageTokenHeader)] string? manageToken, IBookingStore store, EventDesks desks, CancellationToken cancellationToken)
+        string reference, [FromHeader(Name = ManageTokenHeader)] string? manageToken, HttpContext http, IBookingStore store, EventDesks desks, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(manageToken))
             return ManageTokenRequired();
@@ -145,7 +146,7 @@ public static class BookingsApi
             return TypedResults.NoContent();
 
         var liveSeats = booking.Seats.Where(seat => !seat.Released).Select(seat => seat.Seat).ToArray();
-        await desks.SendAsync(booking.EventId, new CancelBookingSeats(booking.Reference, liveSeats));
+        await desks.SendAsync(booking.EventId, new CancelBookingSeats(booking.Reference, liveSeats) { Actor = http.Actor() });
         return TypedResults.NoContent();
     }
 

@@ -57,7 +57,7 @@ public static class FakeGatewayApi
         if (!await keys.VerifyAsync(paymentId, key) || await settlement.Payments.FindAsync(paymentId, cancellationToken) is not { } order)
             return PaymentNotFound(paymentId);
 
-        return await settlement.SettleAsync(paymentId, order, decision.Outcome, new DecidePayment(order.OrderId, decision.Outcome));
+        return await settlement.SettleAsync(paymentId, order, decision.Outcome, new DecidePayment(order.OrderId, decision.Outcome) { Actor = "fake gateway" });
     }
 
     /// <summary>A missing key and a wrong one look the same: neither tells whether the payment exists.</summary>

@@ -6,6 +6,7 @@ using BoxOffice.Server.Booking;
 using BoxOffice.Server.Clients;
 using BoxOffice.Server.Desk;
 using BoxOffice.Server.Events;
+using BoxOffice.Server.Staff;
 using BoxOffice.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -47,7 +48,7 @@ public static class OrdersApi
         var expiresAt = services.Time.GetUtcNow().AddSeconds(services.Options.Value.HoldSeconds);
         var order = new NewOrder(orderId, idempotencyKey!, requestHash, request.Email!.Trim(), ManageTokens.Hash(token), paymentId, 0, "", expiresAt.ToUnixTimeMilliseconds(), 0);
 
-        var result = await services.Desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order, http.HttpContext.Buyer()));
+        var result = await services.Desks.SendAsync(request.EventId!, new HoldSeatsForOrder(wish, order, http.HttpContext.Buyer()) { Actor = http.HttpContext.Actor() });
         switch (result)
         {
             case null:

@@ -54,7 +54,7 @@ public static partial class PaymentWebhookApi
         if (await settlement.Payments.FindAsync(paymentId, cancellationToken) is not { } order)
             return TypedResults.Problem(title: "Unknown payment", detail: $"No order has payment '{paymentId}'.", statusCode: StatusCodes.Status404NotFound);
 
-        return await settlement.SettleAsync(paymentId, order, webhook.Status, new ApplyPayment(order.OrderId, webhook.Status));
+        return await settlement.SettleAsync(paymentId, order, webhook.Status, new ApplyPayment(order.OrderId, webhook.Status) { Actor = "payment provider" });
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]

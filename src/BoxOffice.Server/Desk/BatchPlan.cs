@@ -16,9 +16,15 @@ public readonly record struct SeatChange(int Seat, SeatStatus Status, string? Oc
 public sealed class BatchPlan
 {
     private readonly List<StoreWrite> _writes = [];
+    private readonly List<string> _actors = [];
     private readonly List<SeatChange> _changes = [];
 
     public IReadOnlyList<StoreWrite> Writes => _writes;
+
+    /// <summary>Who asked for each write, for the event log: the command being staged sets <see cref="Actor"/>.</summary>
+    public IReadOnlyList<string> Actors => _actors;
+
+    public string Actor { get; set; } = DeskCommand.System;
 
     public IReadOnlyList<SeatChange> Changes => _changes;
 
@@ -26,12 +32,16 @@ public sealed class BatchPlan
 
     public bool IsEmpty => _writes.Count == 0;
 
-    public void Add(StoreWrite write) => _writes.Add(write);
+    public void Add(StoreWrite write)
+    {
+        _writes.Add(write);
+        _actors.Add(Actor);
+    }
 
     /// <summary>A new booking of the given seats, one name each, made by <paramref name="client"/>.</summary>
     public BookResult.Booked BookAll(SeatMap map, string reference, string manageTokenHash, string client, IReadOnlyList<int> seats, IReadOnlyList<string> names)
     {
-        _writes.Add(new InsertBooking(reference, manageTokenHash, client));
+        Add(new InsertBooking(reference, manageTokenHash, client));
         var booked = new BookedSeat[seats.Count];
         for (var i = 0; i < seats.Count; i++)
         {
@@ -45,7 +55,7 @@ public sealed class BatchPlan
     {
         ReleaseLapsedHold(map, seat);
         map.Book(seat, reference, name, client);
-        _writes.Add(new ClaimSeat(map.Layout.Seats[seat].Label, reference, name));
+        Add(new ClaimSeat(map.Layout.Seats[seat].Label, reference, name));
         _changes.Add(new SeatChange(seat, SeatStatus.Booked, name));
         AvailableDelta--;
     }
@@ -53,12 +63,12 @@ public sealed class BatchPlan
     /// <summary>A new order holding the given seats until its deadline.</summary>
     public void HoldAll(SeatMap map, NewOrder order, DeskOrder tracked)
     {
-        _writes.Add(new InsertOrder(order));
+        Add(new InsertOrder(order));
         foreach (var (seat, name) in tracked.Seats)
         {
             ReleaseLapsedHold(map, seat);
             map.Hold(seat, order.OrderId, name, tracked.ClientKey);
-            _writes.Add(new HoldSeat(map.Layout.Seats[seat].Label, order.OrderId, name));
+            Add(new HoldSeat(map.Layout.Seats[seat].Label, order.OrderId, name));
             _changes.Add(new SeatChange(seat, SeatStatus.Held, null));
             AvailableDelta--;
         }
@@ -72,7 +82,7 @@ public sealed class BatchPlan
     public OrderTransition Transition(SeatMap map, DeskOrder order, OrderTrigger trigger)
     {
         var transition = OrderStateMachine.Apply(order.State, trigger);
-        _writes.Add(new TransitionOrder(order.OrderId, order.State, transition.To, transition.RefundDue));
+        Add(new TransitionOrder(order.OrderId, order.State, transition.To, transition.RefundDue));
         foreach (var (seat, name) in order.Seats)
         {
             // Held seats are booked or released; a paid order's booked seats are released only when it is cancelled.
@@ -82,7 +92,7 @@ public sealed class BatchPlan
             if (transition.Seats == SeatEffect.Book && map.IsHeldBy(seat, order.OrderId))
             {
                 map.Confirm(seat);
-                _writes.Add(new ConfirmSeat(label, order.OrderId));
+                Add(new ConfirmSeat(label, order.OrderId));
                 _changes.Add(new SeatChange(seat, SeatStatus.Booked, name));
             }
             else if (transition.Seats == SeatEffect.Release)
@@ -106,7 +116,7 @@ public sealed class BatchPlan
     {
         var reference = map.BookingOf(seat) ?? throw new InvalidOperationException($"Seat {map.Layout.Seats[seat].Label} has no booking to release.");
         map.Release(seat);
-        _writes.Add(new ReleaseSeat(map.Layout.Seats[seat].Label, reference));
+        Add(new ReleaseSeat(map.Layout.Seats[seat].Label, reference));
         _changes.Add(new SeatChange(seat, SeatStatus.Available, null));
         AvailableDelta++;
     }

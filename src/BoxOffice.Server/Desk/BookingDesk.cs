@@ -282,7 +282,7 @@ public sealed partial class BookingDesk
         if (plan.IsEmpty)
             return;
         var from = _map.Version;
-        var batch = new CommitBatch(Definition.Id, from, from + 1, plan.AvailableDelta, _map.NowMs, plan.Writes);
+        var batch = new CommitBatch(Definition.Id, from, from + 1, plan.AvailableDelta, _map.NowMs, plan.Writes) { Actors = plan.Actors };
         await _store.CommitAsync(batch, CancellationToken.None);
         _map.Version = batch.ToVersion;
         Feed.Publish(new SeatDelta(from, batch.ToVersion, plan.Changes));
@@ -354,7 +354,11 @@ internal sealed class DeskWork<TResult>(DeskCommand<TResult> command) : DeskWork
 
     public override bool CommitsAlone => command.CommitsAlone;
 
-    public override void Stage(SeatMap map, BatchPlan plan) => _outcome = command.Decide(map, plan);
+    public override void Stage(SeatMap map, BatchPlan plan)
+    {
+        plan.Actor = command.Actor;
+        _outcome = command.Decide(map, plan);
+    }
 
     public override void Acknowledge() =>
         _reply.TrySetResult(_outcome ?? throw new InvalidOperationException("A command was acknowledged before it was staged."));

@@ -26,6 +26,12 @@ public abstract record DeskCommand
     /// </summary>
     [Id(0)]
     public bool Tutorial { get; init; }
+
+    public const string System = "system";
+
+    /// <summary>Who asks, for the event log: a staff account, a client's address, or <see cref="System"/> for the server's own workers.</summary>
+    [Id(1)]
+    public string Actor { get; init; } = System;
 }
 
 [GenerateSerializer, Immutable]

@@ -12,8 +12,8 @@ public sealed partial class EventCatalog(IBookingStore store, TimeProvider time)
 
     public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
 
-    public Task<bool> CreateAsync(EventDefinition definition, string layoutJson, CancellationToken cancellationToken) =>
-        store.CreateEventAsync(ToRow(definition, layoutJson), cancellationToken);
+    public Task<bool> CreateAsync(EventDefinition definition, string layoutJson, string actor, CancellationToken cancellationToken) =>
+        store.CreateEventAsync(ToRow(definition, layoutJson), actor, cancellationToken);
 
     /// <summary>
     /// The tutorial creates a flight on first use: an A320 with free seating, marked as a tutorial flight. With
@@ -35,7 +35,7 @@ public sealed partial class EventCatalog(IBookingStore store, TimeProvider time)
         var row = ToRow(definition, A320LayoutJson);
         if (maxFlights is { } max)
             return await store.CreateFlightAsync(row, max, cancellationToken);
-        return new FlightCreation(await store.CreateEventAsync(row, cancellationToken) ? FlightOutcome.Created : FlightOutcome.IdTaken);
+        return new FlightCreation(await store.CreateEventAsync(row, BookingStore.TutorialActor, cancellationToken) ? FlightOutcome.Created : FlightOutcome.IdTaken);
     }
 
     private EventRow ToRow(EventDefinition definition, string layoutJson)

@@ -17,6 +17,7 @@ public static partial class EventsApi
 {
     /// <summary>Custom layouts of 100,000 seats are a few megabytes of JSON; everything else stays small.</summary>
     public const long MaxCreateBodyBytes = 16 * 1024 * 1024;
+    public const int MaxLogPage = 1_000;
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
@@ -34,6 +35,7 @@ public static partial class EventsApi
             .WithMetadata(new RequestSizeLimitAttribute(MaxCreateBodyBytes));
         events.MapDelete("/{id}", DeleteEvent).RequireStaff(StaffPolicies.Admin);
         events.MapGet("/{id}/audit", Audit).RequireStaff(StaffPolicies.Admin);
+        events.MapGet("/{id}/log", ReadLog).RequireStaff(StaffPolicies.BoxOffice);
         return app;
     }
 
@@ -109,7 +111,7 @@ public static partial class EventsApi
     }
 
     private static async Task<Results<Created<EventSummary>, ValidationProblem, ProblemHttpResult>> CreateEvent(
-        CreateEventRequest request, EventCatalog catalog, CancellationToken cancellationToken)
+        CreateEventRequest request, HttpContext http, EventCatalog catalog, CancellationToken cancellationToken)
     {
         var (definition, layoutJson, errors) = EventCatalog.IsValidId(request.Id)
             ? EventForm.Validate(request.Id!, EventFields.From(request), null)
@@ -118,7 +120,7 @@ public static partial class EventsApi
             errors["status"] = ["A new event is a draft or on sale."];
         if (definition is null || errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
-        if (!await catalog.CreateAsync(definition, layoutJson!, cancellationToken))
+        if (!await catalog.CreateAsync(definition, layoutJson!, http.Actor(), cancellationToken))
         {
             return TypedResults.Problem(
                 title: "Event already exists",
@@ -130,13 +132,13 @@ public static partial class EventsApi
         return TypedResults.Created($"/api/events/{definition.Id}", Summary(definition.Id, state));
     }
 
-    private static async Task<Results<Ok<EventSummary>, ValidationProblem, ProblemHttpResult>> EditEvent(string id, CreateEventRequest request, EventDesks desks)
+    private static async Task<Results<Ok<EventSummary>, ValidationProblem, ProblemHttpResult>> EditEvent(string id, CreateEventRequest request, HttpContext http, EventDesks desks)
     {
         if (request.Id is not null && request.Id != id)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["An event's id cannot change."] });
         if (!EventCatalog.IsValidId(id))
             return EventNotFound(id);
-        return await desks.SendAsync(id, new EditEvent(EventFields.From(request))) switch
+        return await desks.SendAsync(id, new EditEvent(EventFields.From(request)) { Actor = http.Actor() }) switch
         {
             null => EventNotFound(id),
             EditResult.Edited edited => TypedResults.Ok(Summary(id, edited.Event)),
@@ -189,6 +191,28 @@ public static partial class EventsApi
         if (counts["available"] != audit.AvailableCount)
             anomalies.Add(new AuditAnomaly("count_drift", null, null, $"events.available_count is {audit.AvailableCount}, the seats say {counts["available"]}"));
         return new EventAudit(id, audit.Version, counts, anomalies);
+    }
+
+    /// <summary>A page of the event's log after <paramref name="after"/> (the <c>next</c> of the page before), oldest first.</summary>
+    private static async Task<Results<Ok<EventLogPage>, ValidationProblem, ProblemHttpResult>> ReadLog(
+        string id, string? after, int? limit, IBookingStore store, CancellationToken cancellationToken)
+    {
+        if (!EventCatalog.IsValidId(id))
+            return EventNotFound(id);
+        LogPosition? from = null;
+        if (after is not null)
+        {
+            if (!LogPosition.TryParse(after, out var position))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Give the 'next' of the page before, such as 12.0."] });
+            from = position;
+        }
+        if (limit is < 1 or > MaxLogPage)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"A page has 1 to {MaxLogPage} entries."] });
+        var take = limit ?? 100;
+        var entries = await store.ReadLogAsync(id, from, take, cancellationToken);
+        return TypedResults.Ok(new EventLogPage(
+            [.. entries.Select(e => new EventLogEntry(e.Position.ToString(), DateTimeOffset.FromUnixTimeMilliseconds(e.AtMs), e.Actor, e.Action, e.Details))],
+            entries.Count == take ? entries[^1].Position.ToString() : null));
     }
 
     internal static ProblemHttpResult EventNotFound(string id) => TypedResults.Problem(

@@ -123,7 +123,7 @@ public sealed partial class LabRuns(
             {
                 Sales = EventSales.Open with { Listed = false },
             };
-            await catalog.CreateAsync(definition, layoutJson, cancellationToken);
+            await catalog.CreateAsync(definition, layoutJson, "race lab", cancellationToken);
             buy = index => BuyAtDeskAsync(eventId, index);
         }
         else

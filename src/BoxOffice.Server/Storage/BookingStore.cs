@@ -62,8 +62,14 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    public Task<bool> CreateEventAsync(EventRow row, CancellationToken cancellationToken) =>
-        WriteAsync(async transaction => await transaction.ExecuteAsync(new Statement(InsertEvent, [.. EventParameters(row), ("@tutorial", row.Tutorial)])) == 1);
+    public Task<bool> CreateEventAsync(EventRow row, string actor, CancellationToken cancellationToken) =>
+        WriteAsync(async transaction =>
+        {
+            if (await transaction.ExecuteAsync(new Statement(InsertEvent, [.. EventParameters(row), ("@tutorial", row.Tutorial)])) != 1)
+                return false;
+            await transaction.ExecuteAsync(EventLogWriter.Created(row, actor));
+            return true;
+        });
 
     public Task CommitAsync(CommitBatch batch, CancellationToken cancellationToken) =>
         GroupCommitAsync(batch.EventId, async transaction =>
@@ -97,11 +103,14 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
     /// <see cref="IBookingStore.CreateFlightAsync"/> inside a write transaction that must keep every other
     /// flight creator out until it commits (each dialect says how): the count and the insert race otherwise.
     /// </summary>
+    /// <summary>Who the log says made a tutorial flight: whoever asked for it first, anonymously.</summary>
+    public const string TutorialActor = "tutorial";
+
     private protected static async Task<FlightCreation> CreateFlightInAsync(WriteTransaction transaction, EventRow row, int maxFlights)
     {
         var flight = new Statement(InsertFlightBelowBound, [.. EventParameters(row), ("@max", maxFlights)]);
         if (await transaction.ExecuteAsync(flight) == 1)
-            return new FlightCreation(FlightOutcome.Created);
+            return await LoggedAsync(new FlightCreation(FlightOutcome.Created));
         if (await transaction.ScalarAsync(new Statement("SELECT id FROM events WHERE id = @id", ("@id", row.Id))) is not null)
             return new FlightCreation(FlightOutcome.IdTaken);
         if (await transaction.ScalarAsync(new Statement(OldestFlightWithoutLiveClaims)) is not string victim)
@@ -117,7 +126,13 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
             return new FlightCreation(FlightOutcome.Full);
         await transaction.ExecuteAsync([.. DeleteFlight.Select(sql => new Statement(sql, ("@victim", victim)))]);
         var created = await transaction.ExecuteAsync(flight) == 1;
-        return new FlightCreation(created ? FlightOutcome.Created : FlightOutcome.Full, victim);
+        return created ? await LoggedAsync(new FlightCreation(FlightOutcome.Created, victim)) : new FlightCreation(FlightOutcome.Full, victim);
+
+        async Task<FlightCreation> LoggedAsync(FlightCreation creation)
+        {
+            await transaction.ExecuteAsync(EventLogWriter.Created(row, TutorialActor));
+            return creation;
+        }
     }
 
     /// <summary>
@@ -210,12 +225,16 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         {
             (new Statement(AdvanceVersion, ("@event", batch.EventId), ("@from", batch.FromVersion), ("@to", batch.ToVersion), ("@delta", batch.AvailableDelta)), null),
         };
-        foreach (var write in batch.Writes)
+        var log = new EventLogWriter(batch);
+        for (var i = 0; i < batch.Writes.Count; i++)
         {
+            var write = batch.Writes[i];
             // The write describes itself only if a statement fails: a record's ToString for every write of
             // every commit showed up in the booking path's profile.
             foreach (var statement in Statements(batch, write))
                 plan.Add((statement, write));
+            if (log.EntryFor(write, i) is { } entry)
+                plan.Add((entry, null));
         }
         return plan;
     }
@@ -436,6 +455,7 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         "DELETE FROM booking_seats WHERE event_id = @victim",
         "DELETE FROM seats WHERE event_id = @victim",
         "DELETE FROM bookings WHERE event_id = @victim",
+        "DELETE FROM event_log WHERE event_id = @victim",
         "DELETE FROM events WHERE id = @victim AND tutorial",
     ];
 
@@ -706,6 +726,18 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
             }
         }
         return rows.Select(o => o with { Seats = seats[o.OrderId], Tickets = tickets[o.OrderId], PaymentsReceived = payments[o.PaymentId] }).ToArray();
+    }
+
+    /// <summary>Every row of a query, each read by <paramref name="read"/>.</summary>
+    private protected async Task<List<T>> ReadAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(read(reader));
+        return rows;
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)

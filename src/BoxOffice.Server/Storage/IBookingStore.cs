@@ -12,7 +12,11 @@ public interface IBookingStore
     Task MigrateAsync(CancellationToken cancellationToken);
 
     /// <summary>Inserts the event; returns false, changing nothing, when the id is taken.</summary>
-    Task<bool> CreateEventAsync(EventRow row, CancellationToken cancellationToken);
+    /// <summary>Creates the event with its first log entry, by <paramref name="actor"/>; false, changing nothing, when the id is taken.</summary>
+    Task<bool> CreateEventAsync(EventRow row, string actor, CancellationToken cancellationToken);
+
+    /// <summary>The event's log after <paramref name="after"/> (a position from an earlier page; null for the start), in order.</summary>
+    Task<IReadOnlyList<LogEntry>> ReadLogAsync(string eventId, LogPosition? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Inserts a tutorial flight (<paramref name="row"/> with <c>Tutorial</c> set) while fewer than
@@ -145,6 +149,27 @@ public sealed record StoredOrder(
     IReadOnlyList<string> PaymentsReceived,
     string? ClientKey = null);
 
+/// <summary>Where an entry is in its event's log: the version its change committed, and its place in that commit.</summary>
+public readonly record struct LogPosition(long Version, int N)
+{
+    public override string ToString() => $"{Version}.{N}";
+
+    public static bool TryParse(string? text, out LogPosition position)
+    {
+        position = default;
+        var parts = text?.Split('.');
+        if (parts is not [var version, var n] || !long.TryParse(version, System.Globalization.NumberStyles.None, null, out var v)
+            || !int.TryParse(n, System.Globalization.NumberStyles.None, null, out var i))
+        {
+            return false;
+        }
+        position = new LogPosition(v, i);
+        return true;
+    }
+}
+
+public sealed record LogEntry(LogPosition Position, long AtMs, string Actor, string Action, string Details);
+
 public sealed record StoredTicket(string Code, string Seat, string Name);
 
 /// <summary>An order whose next step is due: expiry for an unpaid one past its deadline, ticketing for a paid one.</summary>
@@ -171,7 +196,11 @@ public sealed record CommitBatch(
     long ToVersion,
     int AvailableDelta,
     long NowMs,
-    IReadOnlyList<StoreWrite> Writes);
+    IReadOnlyList<StoreWrite> Writes)
+{
+    /// <summary>Who asked for each write, for the event log; a write beyond the list is the system's.</summary>
+    public IReadOnlyList<string> Actors { get; init; } = [];
+}
 
 public abstract record StoreWrite;
 

@@ -46,7 +46,7 @@ internal sealed class InMemoryBookingStore : IBookingStore
 
     public Task MigrateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<bool> CreateEventAsync(EventRow row, CancellationToken cancellationToken)
+    public Task<bool> CreateEventAsync(EventRow row, string actor, CancellationToken cancellationToken)
     {
         lock (_gate)
             return Task.FromResult(_events.TryAdd(row.Id, row));
@@ -130,6 +130,9 @@ internal sealed class InMemoryBookingStore : IBookingStore
 
     public Task<StoredAudit?> AuditAsync(string eventId, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Desk tests do not audit.");
+
+    public Task<IReadOnlyList<LogEntry>> ReadLogAsync(string eventId, LogPosition? after, int limit, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Desk tests read the commits, not a log.");
 
     public Task<StoredOrder?> GetOrderAsync(string orderId, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Desk tests keep orders on the desk.");
