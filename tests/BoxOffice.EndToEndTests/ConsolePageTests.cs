@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
@@ -18,12 +17,7 @@ public sealed class ConsolePageTests(BoxOfficeSite site)
         var id = BoxOfficeSite.NewId("console");
         var title = $"Premiere {id}";
         await using var organiser = await site.NewVisitorAsync();
-        var refusals = new ConcurrentQueue<string>();
-        organiser.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
-                refusals.Enqueue(message.Text);
-        };
+        var refusals = ContentSecurityPolicyPageTests.CollectRefusals(organiser);
         var console = await organiser.NewPageAsync();
         await console.GotoAsync("/admin");
 
@@ -50,6 +44,7 @@ public sealed class ConsolePageTests(BoxOfficeSite site)
         await Expect(console.Locator("#event-status")).ToHaveTextAsync("Draft");
         await console.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
         await Expect(console.Locator("#event-status")).ToHaveTextAsync("On sale");
+        await Expect(console.GetByRole(AriaRole.Table)).ToContainTextAsync($"{id}@example.com");
         var sales = console.Locator("#event-sales");
         await Expect(sales).ToContainTextAsync("12 available · 0 held · 0 booked");
 

@@ -1,6 +1,6 @@
 // The console's events: the list with each event's sales (GET /api/console/events, read again every few seconds,
 // as a socket per event would not scale to a long list), and one opened event whose seats follow the live feed.
-// Admins also create, edit, publish, close, cancel and delete.
+// Box-office staff and admins read each event's log; admins also create, edit, publish, close, cancel and delete.
 import { formatPrice, requestJson } from "/api.js";
 import { drawMap, EventForm, formatTime } from "/event-form.js";
 import { LiveFeed } from "/live-feed.js";
@@ -19,6 +19,7 @@ export class EventsConsole {
   #events = new Map();
   #opened = null;
   #feed = null;
+  #logNext = null;
 
   constructor({ canEdit, showView }) {
     this.#canEdit = canEdit;
@@ -33,6 +34,7 @@ export class EventsConsole {
     document.getElementById("event-close").addEventListener("click", () => this.#move("closed"));
     document.getElementById("event-cancel").addEventListener("click", () => this.#cancel());
     document.getElementById("event-delete").addEventListener("click", () => this.#delete());
+    document.getElementById("log-more").addEventListener("click", () => this.#readLog(this.#opened, this.#logNext));
     setInterval(() => {
       if (!document.hidden) this.#refresh().catch(() => {});
     }, PollMs);
@@ -53,7 +55,30 @@ export class EventsConsole {
     document.getElementById("event-action-error").textContent = "";
     document.getElementById("event-public-link").href = `/events/${encodeURIComponent(id)}`;
     this.#showOpened();
-    await this.#follow(id);
+    document.getElementById("event-log").replaceChildren();
+    await Promise.all([this.#follow(id), this.#readLog(id, null)]);
+  }
+
+  /**
+   * Appends a page of the event's log (GET /api/events/{id}/log), oldest first. The last page's position is
+   * kept even when it is short, so "Later entries" picks up what happened since.
+   */
+  async #readLog(id, after) {
+    const query = new URLSearchParams({ limit: "100" });
+    if (after) query.set("after", after);
+    const page = await requestJson(`/api/events/${encodeURIComponent(id)}/log?${query}`);
+    if (this.#opened !== id) return;
+    const log = document.getElementById("event-log");
+    for (const entry of page.entries) {
+      const row = document.createElement("tr");
+      for (const text of [new Date(entry.at).toLocaleString(), entry.actor, entry.action, entry.details]) {
+        const cell = document.createElement("td");
+        cell.textContent = text;
+        row.append(cell);
+      }
+      log.append(row);
+    }
+    this.#logNext = page.next ?? page.entries.at(-1)?.seq ?? after;
   }
 
   async #refresh() {
@@ -71,7 +96,7 @@ export class EventsConsole {
 
   #eventItem(id) {
     const item = document.createElement("li");
-    item.className = "console-event";
+    item.className = "event-card";
     item.dataset.id = id;
     const open = document.createElement("button");
     open.type = "button";
