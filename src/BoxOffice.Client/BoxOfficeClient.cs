@@ -47,6 +47,14 @@ public sealed class BoxOfficeClient(HttpClient http, string? adminToken = null) 
     public Task<ApiResult<EventAudit>> AuditAsync(string eventId, CancellationToken cancellationToken = default) =>
         SendAsync(Admin(HttpMethod.Get, $"/api/events/{Escape(eventId)}/audit"), Json.Audit, cancellationToken);
 
+    /// <summary>Staff: every event with its seats by status and its revenue, for the console.</summary>
+    public Task<ApiResult<ConsoleEvent[]>> ListConsoleEventsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(Admin(HttpMethod.Get, "/api/console/events"), Json.ConsoleEvents, cancellationToken);
+
+    /// <summary>Staff: the layout a layout document makes, as an event's <c>/layout</c> would have it, or <c>400</c> saying what is wrong.</summary>
+    public Task<ApiResult<EventLayoutView>> PreviewLayoutAsync(JsonElement layout, CancellationToken cancellationToken = default) =>
+        SendAsync(Admin(HttpMethod.Post, "/api/console/layout-preview", JsonBody(layout, ClientJson.Default.JsonElement)), Json.Layout, cancellationToken);
+
     /// <summary><c>201</c> with the booking; <c>409</c> when a seat is taken or too few are left.</summary>
     public Task<ApiResult<BookingResponse>> BookAsync(string eventId, BookingRequest request, CancellationToken cancellationToken = default) =>
         SendAsync(new(HttpMethod.Post, $"/api/events/{Escape(eventId)}/bookings") { Content = JsonBody(request, ClientJson.Default.BookingRequest) },
@@ -193,6 +201,8 @@ public sealed class BoxOfficeClient(HttpClient http, string? adminToken = null) 
         public static readonly BodyFormat<EventLogPage> EventLogPage = Of(ClientJson.Default.EventLogPage);
         public static readonly BodyFormat<SeatMapView> SeatMap = Of(ClientJson.Default.SeatMapView);
         public static readonly BodyFormat<EventAudit> Audit = Of(ClientJson.Default.EventAudit);
+        public static readonly BodyFormat<ConsoleEvent[]> ConsoleEvents = Of(ClientJson.Default.ConsoleEventArray);
+        public static readonly BodyFormat<EventLayoutView> Layout = Of(ClientJson.Default.EventLayoutView);
         public static readonly BodyFormat<BookingResponse> Booking = Of(ClientJson.Default.BookingResponse);
         public static readonly BodyFormat<BookingView> BookingView = Of(ClientJson.Default.BookingView);
         public static readonly BodyFormat<OrderCreated> OrderCreated = Of(ClientJson.Default.OrderCreated);

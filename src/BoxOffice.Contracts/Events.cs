@@ -109,6 +109,13 @@ public sealed record EventAudit(string EventId, long Version, IReadOnlyDictionar
 /// <summary>One broken invariant: <c>Kind</c> is <c>double_claim</c>, <c>booking_without_seat</c>, <c>seat_without_booking</c> or <c>count_drift</c>.</summary>
 public sealed record AuditAnomaly(string Kind, string? Seat, string? Reference, string Detail);
 
+/// <summary>
+/// <c>GET /api/console/events</c> (staff): every event but tutorial flights, drafts and unlisted ones too, with its
+/// seats by status (<c>available</c>, <c>held</c>, <c>booked</c>, <c>blocked</c>) and its revenue in minor units of its
+/// currency: the amounts of its paid and ticketed orders.
+/// </summary>
+public sealed record ConsoleEvent(EventSummary Event, IReadOnlyDictionary<string, int> Counts, long Revenue);
+
 /// <summary>One change to an event, as its log has it. <c>Seq</c> orders the log; <c>Actor</c> is an account, <c>ip:</c> an address, or <c>system</c>.</summary>
 public sealed record EventLogEntry(string Seq, DateTimeOffset At, string Actor, string Action, string Details);
 

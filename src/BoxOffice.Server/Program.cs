@@ -52,6 +52,7 @@ app.MapLiveApi();
 app.MapCompatApi();
 app.MapLabApi();
 app.MapAdminApi();
+app.MapConsoleApi();
 app.MapStaffApi();
 
 app.Run();

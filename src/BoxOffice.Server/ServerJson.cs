@@ -16,6 +16,7 @@ namespace BoxOffice.Server;
 [JsonSerializable(typeof(EventLayoutView))]
 [JsonSerializable(typeof(BestAvailableView))]
 [JsonSerializable(typeof(EventAudit))]
+[JsonSerializable(typeof(ConsoleEvent[]))]
 [JsonSerializable(typeof(StartLabRunRequest))]
 [JsonSerializable(typeof(LabRun))]
 [JsonSerializable(typeof(BookingRequest))]

@@ -17,13 +17,7 @@ public sealed class ContentSecurityPolicyPageTests(BoxOfficeSite site)
         await site.CreateEventAsync(new { id = free, title = $"Free {free}", layout = new { template = "cinema", rows = 2, seatsPerRow = 3 } });
         await site.CreateEventAsync(new { id = paid, title = $"Paid {paid}", layout = new { template = "cinema", rows = 2, seatsPerRow = 3 }, prices = new { standard = 1500 } });
         await using var visitor = await site.NewVisitorAsync();
-        // Chromium reports each refusal on the console, naming the policy.
-        var refusals = new ConcurrentQueue<string>();
-        visitor.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
-                refusals.Enqueue(message.Text);
-        };
+        var refusals = CollectRefusals(visitor);
         var page = await visitor.NewPageAsync();
 
         await page.GotoAsync("/");
@@ -58,5 +52,17 @@ public sealed class ContentSecurityPolicyPageTests(BoxOfficeSite site)
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Refused");
 
         Assert.Empty(refusals);
+    }
+
+    /// <summary>What the browser refuses under the policy from now on: Chromium reports each refusal on the console, naming the policy.</summary>
+    internal static ConcurrentQueue<string> CollectRefusals(IBrowserContext context)
+    {
+        var refusals = new ConcurrentQueue<string>();
+        context.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                refusals.Enqueue(message.Text);
+        };
+        return refusals;
     }
 }

@@ -110,6 +110,8 @@ public abstract class HostileInputTests
         var orderBody = new JsonObject { ["eventId"] = "full-paid", ["count"] = 1, ["names"] = new JsonArray("Eve"), ["email"] = "eve@example.com" };
         // The unknown template keeps every variant from creating an event, whatever its id and title.
         var eventBody = new JsonObject { ["id"] = "full-free", ["title"] = "Taken id", ["layout"] = new JsonObject { ["template"] = "opera-house" } };
+        // Both sizes out of range, so every variant is refused whichever one field it spoils.
+        var layoutBody = new JsonObject { ["template"] = "cinema", ["rows"] = 30, ["seatsPerRow"] = 1000 };
         var tutorialBody = new JsonObject { ["seatNumber"] = "1A", ["name"] = "Eve" };
         var decisionBody = new JsonObject { ["outcome"] = "paid" };
         var webhookBody = new JsonObject { ["paymentId"] = "pay_unknown", ["status"] = "paid" };
@@ -124,6 +126,8 @@ public abstract class HostileInputTests
         foreach (var hostile in Mutate("POST", "/api/orders", orderBody, headers: new() { ["Idempotency-Key"] = "hostile" }))
             yield return hostile;
         foreach (var hostile in Mutate("POST", "/api/events", eventBody, headers: new() { ["Authorization"] = $"Bearer {AdminToken}" }))
+            yield return hostile;
+        foreach (var hostile in Mutate("POST", "/api/console/layout-preview", layoutBody, headers: new() { ["Authorization"] = $"Bearer {AdminToken}" }))
             yield return hostile;
         foreach (var hostile in Mutate("POST", "/book-seat?flightId=full-free", tutorialBody))
             yield return hostile;
@@ -187,6 +191,7 @@ public abstract class HostileInputTests
             ("POST", $"/api/bookings/{setup.BookingReference}"), ("PUT", "/api/orders"), ("DELETE", $"/api/orders/{setup.OrderId}"),
             ("GET", "/api/payments/webhook"), ("PUT", "/book-seat?flightId=full-free"), ("DELETE", "/seats?flightId=full-free"),
             ("POST", "/api/events/full-free/live"), ("GET", $"/api/payments/{setup.PaymentId}/decision"),
+            ("POST", "/api/console/events"), ("GET", "/api/console/layout-preview"),
         })
             yield return new Hostile(method, path);
     }

@@ -42,9 +42,11 @@ public static partial class EventsApi
     private static async Task<Ok<EventSummary[]>> ListEvents(IBookingStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var listed = await store.ListEventsAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), forStaff: false, cancellationToken);
-        return TypedResults.Ok(listed.Select(e => Summary(e.Event.Id, new EventState(
-            e.Event.Title, e.Event.Currency, e.Event.Prices, e.Event.SeatCount, e.Available, e.Held, e.Event.Details, e.Event.Sales))).ToArray());
+        return TypedResults.Ok(listed.Select(Summary).ToArray());
     }
+
+    internal static EventSummary Summary(ListedEvent e) => Summary(e.Event.Id, new EventState(
+        e.Event.Title, e.Event.Currency, e.Event.Prices, e.Event.SeatCount, e.Available, e.Held, e.Event.Details, e.Event.Sales));
 
     /// <summary>The seat map as encoded by the desk once per committed version, sent as it is.</summary>
     [ProducesResponseType<SeatMapView>(StatusCodes.Status200OK, "application/json")]
@@ -250,7 +252,8 @@ public sealed record ReadEventLayout : DeskRead
 
     protected override byte[] Encode(SeatMap map) => Encoded.GetValue(map.Event, Encode);
 
-    private static byte[] Encode(EventDefinition definition)
+    /// <summary>The layout view of an event's definition; the console's preview draws one that is not an event yet.</summary>
+    internal static byte[] Encode(EventDefinition definition)
     {
         var layout = definition.Layout;
         var sections = new List<string>();

@@ -485,7 +485,11 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
             // SUM is an integer in SQLite and a bigint in PostgreSQL; both convert.
             var held = Convert.ToInt32(reader.GetValue(EventColumnCount), CultureInfo.InvariantCulture);
             var lapsed = Convert.ToInt32(reader.GetValue(EventColumnCount + 1), CultureInfo.InvariantCulture);
-            events.Add(new ListedEvent(row, row.AvailableCount + lapsed, held));
+            var takings = forStaff
+                ? new EventTakings(Convert.ToInt32(reader.GetValue(EventColumnCount + 2), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(EventColumnCount + 3), CultureInfo.InvariantCulture),
+                    Convert.ToInt32(reader.GetValue(EventColumnCount + 4), CultureInfo.InvariantCulture))
+                : null;
+            events.Add(new ListedEvent(row, row.AvailableCount + lapsed, held, takings));
         }
         return events;
     }
@@ -835,8 +839,12 @@ public abstract partial class BookingStore : IBookingStore, IAsyncDisposable
         LIMIT 1000
         """;
 
+    /// <summary>The console's list adds what each event has sold: seats booked, and the amounts of paid and ticketed orders.</summary>
     private const string ListEventsForStaff = $"""
-        SELECT {ListEventColumns}
+        SELECT {ListEventColumns},
+          (SELECT COUNT(*) FROM seats s WHERE s.event_id = events.id AND s.status = 'booked'),
+          (SELECT COALESCE(SUM(o.amount), 0) FROM orders o WHERE o.event_id = events.id AND o.state IN ('paid', 'ticketed')),
+          (SELECT COUNT(*) FROM seats s WHERE s.event_id = events.id AND s.status = 'held' AND s.booking_ref LIKE 'hold:%')
         FROM events
         WHERE NOT tutorial
         ORDER BY created_at_ms DESC, id

@@ -29,7 +29,7 @@ public interface IBookingStore
     /// <summary>
     /// Up to 1,000 events that are not tutorial flights, with their seats as of <paramref name="nowMs"/>: holds
     /// that have lapsed count as available. The public list has the listed events on sale that have not started,
-    /// by start time (those without one last); staff see every event, newest first.
+    /// by start time (those without one last); staff see every event, newest first, with its takings.
     /// </summary>
     Task<IReadOnlyList<ListedEvent>> ListEventsAsync(long nowMs, bool forStaff, CancellationToken cancellationToken);
 
@@ -105,7 +105,12 @@ public sealed record EventRow(
     public EventSales Sales { get; init; } = EventSales.Open;
 }
 
-public sealed record ListedEvent(EventRow Event, int Available, int Held);
+/// <summary>An event in a list; <c>Takings</c> only in the staff list, as the public one never shows them.</summary>
+public sealed record ListedEvent(EventRow Event, int Available, int Held, EventTakings? Takings = null);
+
+/// <summary>What an event has sold: seats booked (by bookings and by orders paid for), and the amounts of its paid and ticketed orders in minor units.</summary>
+/// <summary>Seats booked, seats staff hold back (a hold's reference starts with <c>hold:</c>), and the money of paid orders.</summary>
+public sealed record EventTakings(int Booked, long Revenue, int HeldByStaff);
 
 public enum FlightOutcome
 {

@@ -16,6 +16,7 @@ export class LiveFeed {
   #socket = null;
   #version = null;
   #failures = 0;
+  #stopped = false;
 
   constructor(path, { onSnapshot, onChanges, onState }, decode = message => message) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -29,6 +30,12 @@ export class LiveFeed {
   start() {
     this.#onState("connecting");
     this.#connect();
+  }
+
+  /** Closes the socket for good: a page that stops showing the event stops following it. */
+  stop() {
+    this.#stopped = true;
+    this.#socket?.close();
   }
 
   #connect() {
@@ -55,6 +62,7 @@ export class LiveFeed {
   }
 
   #reconnectLater() {
+    if (this.#stopped) return;
     this.#onState("reconnecting");
     // The server closes sockets that sit idle; a page nobody is looking at reconnects only when it is
     // looked at again, and its fresh snapshot then re-syncs the map.

@@ -16,7 +16,7 @@ const MaxPitchPx = 40;
 const ComfortablePitchPx = 16;
 const TargetPitchPx = 24;
 const CategoryColours = 6;
-const LiveStateText = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
+export const LiveStateText = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
 
 export async function showEvent(eventId) {
   document.getElementById("event-view").hidden = false;
@@ -87,8 +87,10 @@ export function showSeatMap(venue, { book, feed, bestAvailable }) {
  * larger one is drawn on a SeatCanvas, with buttons over the seats of the section in view. Each button's
  * name tells row, seat, category, price, features and status.
  */
-class SeatMap {
+export class SeatMap {
   onLive = [];
+  /** Told the seats by status (indexed by Status) whenever they change; the console draws its sales bar from them. */
+  onCounts = [];
   #venue;
   #statuses;
   #onChoose;
@@ -431,6 +433,7 @@ class SeatMap {
     this.#countsText.textContent = this.#counts[Status.unknown] === this.#venue.count
       ? `${total} seats`
       : `${this.#counts[Status.available].toLocaleString()} of ${total} seats available`;
+    for (const listener of this.onCounts) listener(this.#counts);
   }
 }
 
