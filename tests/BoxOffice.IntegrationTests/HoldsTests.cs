@@ -39,6 +39,8 @@ public abstract class HoldsTests(BoxOfficeApp app)
         var audit = (await _api.AuditAsync(free)).Value;
         Assert.Equal((2, 1, 1, 0), (audit.Counts["blocked"], audit.Counts["held"], audit.Counts["booked"], audit.Counts["available"]));
         Assert.Empty(audit.Anomalies);
+        var console = (await admin.GetFromJsonAsync<ConsoleEvent[]>("/api/console/events"))!.Single(e => e.Event.Id == free);
+        Assert.Equal((2, 1, 1, 0), (console.Counts["blocked"], console.Counts["held"], console.Counts["booked"], console.Counts["available"]));
     }
 
     [Fact]
