@@ -27,13 +27,13 @@ public static class BookingsApi
         string id, BookingRequest request, HttpContext http, EventDesks desks, CancellationToken cancellationToken)
     {
         var token = ManageTokens.NewToken();
-        var (command, errors) = ToCommand(request, ManageTokens.NewReference(), ManageTokens.Hash(token), http.Buyer());
+        var (command, errors) = ToCommand(request, ManageTokens.NewReference(), ManageTokens.Hash(token), http.Buyer(), http.Actor());
         if (command is null)
             return TypedResults.ValidationProblem(errors);
         if (!EventCatalog.IsValidId(id))
             return EventsApi.EventNotFound(id);
 
-        return await desks.SendAsync(id, command with { Actor = http.Actor() }) switch
+        return await desks.SendAsync(id, command) switch
         {
             null => EventsApi.EventNotFound(id),
             BookResult.Booked booked => TypedResults.Created(
@@ -69,7 +69,7 @@ public static class BookingsApi
         _ => throw new InvalidOperationException($"Unexpected result {refusal}."),
     };
 
-    private static (DeskCommand<BookResult>? Command, Dictionary<string, string[]> Errors) ToCommand(BookingRequest request, string reference, string tokenHash, Buyer buyer)
+    private static (DeskCommand<BookResult>? Command, Dictionary<string, string[]> Errors) ToCommand(BookingRequest request, string reference, string tokenHash, Buyer buyer, string actor)
     {
         if (request.Seats is not null)
         {
@@ -78,7 +78,7 @@ public static class BookingsApi
                 errors["count"] = ["Give either \"seats\" or \"count\" with \"names\", not both."];
             if (errors.Count > 0)
                 return (null, errors);
-            return (new BookSeats(seats, reference, tokenHash, buyer), errors);
+            return (new BookSeats(seats, reference, tokenHash, buyer) { Actor = actor }, errors);
         }
         if (request.Count is null)
             return (null, new() { ["seats"] = ["Give \"seats\" to book named seats, or \"count\" and \"names\" for the best available."] });
@@ -86,7 +86,7 @@ public static class BookingsApi
         var (names, bestErrors) = ValidateBestAvailable(request);
         if (bestErrors.Count > 0)
             return (null, bestErrors);
-        return (new BookBestAvailable(names, request.Together ?? true, request.Category, reference, tokenHash, buyer), bestErrors);
+        return (new BookBestAvailable(names, request.Together ?? true, request.Category, reference, tokenHash, buyer) { Actor = actor }, bestErrors);
     }
 
     /// <summary>Checks a best-available request; without errors, gives the names as they are to be stored.</summary>

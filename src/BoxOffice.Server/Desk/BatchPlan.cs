@@ -24,7 +24,7 @@ public sealed class BatchPlan
     /// <summary>Who asked for each write, for the event log: the command being staged sets <see cref="Actor"/>.</summary>
     public IReadOnlyList<string> Actors => _actors;
 
-    public string Actor { get; set; } = DeskCommand.System;
+    public string Actor { get; set; } = DeskCommand.SystemActor;
 
     public IReadOnlyList<SeatChange> Changes => _changes;
 

@@ -27,11 +27,11 @@ public abstract record DeskCommand
     [Id(0)]
     public bool Tutorial { get; init; }
 
-    public const string System = "system";
+    public const string SystemActor = "system";
 
-    /// <summary>Who asks, for the event log: a staff account, a client's address, or <see cref="System"/> for the server's own workers.</summary>
+    /// <summary>Who asks, for the event log: a staff account, a client's address, or <see cref="SystemActor"/> for the server's own workers.</summary>
     [Id(1)]
-    public string Actor { get; init; } = System;
+    public string Actor { get; init; } = SystemActor;
 }
 
 [GenerateSerializer, Immutable]

@@ -50,7 +50,7 @@ public static partial class StaffAuthentication
                 options.SlidingExpiration = true;
                 options.Events.OnValidatePrincipal = ValidateSessionAsync;
                 // An API answers, it does not redirect: the console shows its own sign-in form.
-                options.Events.OnRedirectToLogin = context => SignInRequired(context.HttpContext).ExecuteAsync(context.HttpContext);
+                options.Events.OnRedirectToLogin = context => SignInRequired().ExecuteAsync(context.HttpContext);
                 options.Events.OnRedirectToAccessDenied = context => RoleRequired(context.HttpContext).ExecuteAsync(context.HttpContext);
             });
         builder.Services.AddOptions<CookieAuthenticationOptions>(SessionScheme).Configure<IOptions<StaffOptions>>((cookie, staff) =>
@@ -95,7 +95,7 @@ public static partial class StaffAuthentication
         return await next(context);
     }
 
-    internal static IResult SignInRequired(HttpContext http) => TypedResults.Problem(
+    internal static IResult SignInRequired() => TypedResults.Problem(
         title: "Staff sign-in required",
         detail: "Sign in at /admin, or send 'Authorization: Bearer <token>' with Admin:Token or a personal API token.",
         statusCode: StatusCodes.Status401Unauthorized);
@@ -152,7 +152,7 @@ internal sealed class StaffTokenHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         (_lockedFor is { } lockedFor
             ? ClientLimits.TooManyRequests(Response, lockedFor, "Too many failed staff authentications from your address; wait and try again.")
-            : StaffAuthentication.SignInRequired(Context)).ExecuteAsync(Context);
+            : StaffAuthentication.SignInRequired()).ExecuteAsync(Context);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         StaffAuthentication.RoleRequired(Context).ExecuteAsync(Context);
